@@ -1,0 +1,3 @@
+"""Koperasi regulation & programme assistant."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""Reading files of any supported format into `Document`s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from ..errors import DocumentError
+from ..legal.types import DocMeta, Document
+from .frontmatter import meta_from_mapping, meta_from_title, split_front_matter
+
+TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
+BINARY_SUFFIXES = {".pdf", ".docx", ".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | BINARY_SUFFIXES
+
+
+def find_documents(paths: Iterable[Path]) -> list[Path]:
+    """Files under the given files/folders, sorted; READMEs and hidden files are left out."""
+    found: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in candidates:
+            if file.name.startswith(".") or file.stem.upper() == "README" or not file.is_file():
+                continue
+            if path.is_dir() and file.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            found.add(file)
+    return sorted(found)
+
+
+def load_document(path: Path, known: Mapping[str, DocMeta] | None = None) -> Document:
+    """Read one file; metadata from front matter, else `known[file stem]`, else its title line."""
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(name, f"jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(name, f"tidak dapat dibaca: {exc.strerror or exc}") from None
+    body = _to_text(data, suffix, name)
+    front, body = split_front_matter(body, name)
+    if not body.strip():
+        raise DocumentError(name, "berkas kosong: tidak ada teks")
+    stem = path.stem.lower()
+    if front:
+        meta = meta_from_mapping(front, name, fallback_id=stem)
+    elif known and stem in known:
+        meta = known[stem]
+    else:
+        meta = meta_from_title(body, fallback_id=stem)
+    return Document(meta=meta, text=body, path=name)
+
+
+def _to_text(data: bytes, suffix: str, name: str) -> str:
+    if suffix in TEXT_SUFFIXES:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(name, f"bukan teks UTF-8 (byte {exc.start})") from None
+    if suffix == ".pdf":
+        from .pdf import pdf_to_text
+
+        return pdf_to_text(data, name)
+    if suffix == ".docx":
+        from .office import docx_to_text
+
+        return docx_to_text(data, name)
+    from .office import html_to_text
+
+    return html_to_text(data, name)
