@@ -27,10 +27,7 @@ from assistant.documents.sources import (
 )
 from assistant.errors import DocumentError, SourceError
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CORPUS = SHARED / "corpus"
-MIRROR = CORPUS / "mirror"
-EXCERPT = CORPUS / "regulations" / "excerpts" / "uu-11-2020-bab-v-koperasi-umkm.md"
+EXCERPT = Path("regulations") / "excerpts" / "uu-11-2020-bab-v-koperasi-umkm.md"
 
 
 def _sha(data: bytes) -> str:
@@ -38,8 +35,18 @@ def _sha(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def manifest() -> dict[str, dict]:
-    entries = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+def corpus(shared_dir: Path) -> Path:
+    return shared_dir / "corpus"
+
+
+@pytest.fixture(scope="module")
+def mirror(corpus: Path) -> Path:
+    return corpus / "mirror"
+
+
+@pytest.fixture(scope="module")
+def manifest(corpus: Path) -> dict[str, dict]:
+    entries = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     return {e["id"]: e for e in entries}
 
 
@@ -84,8 +91,8 @@ def test_sources_cover_manifest_except_full_omnibus(specs, manifest):
             assert " " not in spec.official_url
 
 
-def test_every_pinned_sha_is_in_shared_mirror(specs):
-    missing = [s.id for s in specs if not (MIRROR / s.sha256).is_file()]
+def test_every_pinned_sha_is_in_shared_mirror(specs, mirror):
+    missing = [s.id for s in specs if not (mirror / s.sha256).is_file()]
     assert missing == []
 
 
@@ -100,9 +107,9 @@ def test_excerpt_lines_match_manifest_source(specs, manifest):
 # --- mirror path ----------------------------------------------------------------------------
 
 
-def test_fetch_all_from_shared_mirror_then_all_cached(specs, tmp_path):
+def test_fetch_all_from_shared_mirror_then_all_cached(specs, mirror, tmp_path):
     cache = tmp_path / "cache"
-    report = fetch_sources(specs, cache, mirror=MIRROR)
+    report = fetch_sources(specs, cache, mirror=mirror)
     assert report.ok, report.failed
     assert set(report.fetched) == {s.id for s in specs}
     assert report.cached == ()
@@ -262,12 +269,12 @@ def _tokens(text: str) -> Counter[str]:
     return Counter(re.findall(r"\w+", text.lower()))
 
 
-def test_materialised_excerpt_matches_reference_excerpt(specs):
+def test_materialised_excerpt_matches_reference_excerpt(specs, corpus, mirror):
     spec = next(s for s in specs if s.id == "uu-11-2020-bab-v")
-    raw = (MIRROR / spec.sha256).read_bytes()
+    raw = (mirror / spec.sha256).read_bytes()
     text = materialise(spec, raw).decode("utf-8")
 
-    reference = EXCERPT.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    reference = (corpus / EXCERPT).read_text(encoding="utf-8").split("\n---\n", 1)[1]
     body = "".join(line for line in reference.splitlines(keepends=True) if not line.startswith("["))
     ours, theirs = _tokens(text), _tokens(body)
     overlap = sum((ours & theirs).values())
