@@ -73,13 +73,26 @@ def status_function(path: Path = AMENDMENTS_FILE):
 def fetch_default_corpus(
     mirror: Path | None, cache_dir: Path = CACHE_DIR
 ) -> tuple[list[Path], dict[str, DocMeta], list[dict]]:
-    """Fetch (or take from a mirror) every pinned source; returns files, their metadata and failures."""
+    """Fetch (or take from a mirror) every pinned source; returns files, their metadata, failures."""
     from .documents import sources as src
 
     specs = src.parse_sources(SOURCES_FILE.read_text(encoding="utf-8"), str(SOURCES_FILE))
     report = src.fetch_sources(specs, cache_dir / "raw", mirror=mirror)
     failures = [{"file": sid, "doc_id": sid, "reason": reason} for sid, reason in report.failed]
-    files, known = src.prepare_files(specs, report, cache_dir / "docs")
+    files: list[Path] = []
+    known: dict[str, DocMeta] = {}
+    docs_dir = cache_dir / "docs"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for spec in specs:
+        raw_path = report.paths.get(spec.id)
+        if raw_path is None:
+            continue
+        target = docs_dir / f"{spec.id}.{spec.format}"
+        data = src.materialise(spec, raw_path.read_bytes())
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+        files.append(target)
+        known[spec.id] = src.spec_meta(spec)
     return files, known, failures
 
 

@@ -1,0 +1,53 @@
+"""Value types of an answer: its sources and the answer itself."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..retrieval.types import Hit
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited (or related) provision as shown to the user."""
+
+    marker: int  # the [n] used in the answer text; 0 for "mungkin terkait" entries
+    id: str
+    citation: str  # "UU 25/1992 Pasal 6 ayat (1)"
+    doc_id: str
+    judul: str
+    label: str
+    part: str
+    status: str  # berlaku / diubah / dicabut / dibatalkan / tidak_berlaku
+    status_warning: str  # Indonesian sentence, empty when in force
+    current_rule: str
+    text: str  # the provision text
+    quote: str  # the sentences/ayat the answer used (emphasised in the UI)
+    penjelasan: str
+    official_url: str
+    pasal: str = ""
+    ayat_start: str = ""
+    ayat_end: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says to one question."""
+
+    question: str
+    text: str  # Indonesian, with [n] markers that point into `sources`
+    sources: tuple[Source, ...] = ()
+    related: tuple[Source, ...] = ()  # shown as "mungkin terkait" when refused
+    warnings: tuple[str, ...] = ()  # status warnings of cited provisions
+    refused: bool = False
+    mode: str = "extractive"
+    notice: str = ""  # e.g. "model tidak menjawab; jawaban ekstraktif ditampilkan"
+    resolved_question: str = ""  # the question after follow-up resolution
+    hits: tuple[Hit, ...] = field(default=(), repr=False)  # everything retrieved, best first
+    latency_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["citations"] = [s.citation for s in self.sources]
+        data["hits"] = [{"id": h.id, "score": h.score, "signals": h.signals} for h in self.hits]
+        return data

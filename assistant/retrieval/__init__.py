@@ -1,0 +1,1 @@
+"""Finding the provisions that answer a question."""
