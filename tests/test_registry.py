@@ -24,15 +24,14 @@ from assistant.legal.registry import (
 from assistant.legal.types import PART_BODY, PART_PENJELASAN
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 REGISTRY_FILE = REPO / "corpus" / "amendments.toml"
 PROGRAMS_DIR = REPO / "corpus" / "programs"
 
 
-@pytest.fixture(scope="module")
-def manifest() -> dict[str, str]:
+@pytest.fixture
+def manifest(shared_dir: Path) -> dict[str, str]:
     """Doc id -> free-text status, from the shared manifest."""
-    docs = json.loads((SHARED / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+    docs = json.loads((shared_dir / "corpus" / "manifest.json").read_text(encoding="utf-8"))
     return {d["id"]: d["status"] for d in docs}
 
 
