@@ -60,7 +60,9 @@ def status_function(path: Path = AMENDMENTS_FILE):
     )
 
     def status_of(chunk: Chunk) -> dict:
-        st = reg.chunk_status(chunk.doc_id, chunk.pasal, chunk.meta.status, registry)
+        st = reg.chunk_status(
+            chunk.doc_id, chunk.pasal, chunk.meta.status, registry, part=chunk.part
+        )
         return {
             "status": st.code,
             "status_warning": " ".join(st.warnings),
@@ -139,3 +141,125 @@ def stats(settings: Settings) -> dict:
     except AssistantError:
         return {"documents": 0, "chunks": 0, "by_document": {}, "last_ingest": {}}
     return ingest_mod.stats(index, settings)
+
+
+MAX_QUESTION_CHARS = 2000
+EMPTY_QUESTION = (
+    "Silakan tuliskan pertanyaan Anda tentang koperasi, UMKM, atau program Koperasi Merah Putih."
+)
+LONG_QUESTION = (
+    f"Pertanyaan terlalu panjang (lebih dari {MAX_QUESTION_CHARS} karakter). "
+    "Mohon persingkat dan tanyakan satu hal sekaligus."
+)
+
+
+class Assistant:
+    """The question-answering facade: one index, embedder, retriever and (optional) chat model."""
+
+    def __init__(self, settings: Settings, index: Index, retriever, chat_model=None):
+        self.settings = settings
+        self.index = index
+        self.retriever = retriever
+        self.chat_model = chat_model
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, embedder=None, chat_model=None) -> Assistant:
+        """Open the existing index and build the retriever and chat model once."""
+        from .answer import llm
+        from .retrieval.retriever import build_retriever
+
+        index = open_index(settings, embedder, create=False)
+        retriever = build_retriever(settings, index, index.embedder)
+        model = chat_model if chat_model is not None else llm.chat_model(settings)
+        return cls(settings, index, retriever, model)
+
+    @property
+    def mode(self) -> str:
+        """How answers are made, for the footer: "ekstraktif" or "LLM: ollama/model"."""
+        from .answer import llm
+
+        if self.chat_model is None:
+            return "ekstraktif"
+        return llm.mode_label(self.settings)
+
+    def retrieve(self, question: str, filters=None, k: int | None = None) -> list:
+        """The hits for a question, best first."""
+        return self.retriever.retrieve(question, k=k or self.settings.top_k, filters=filters)
+
+    def ask(self, question: str, history=(), filters=None, k: int | None = None):
+        """Answer one question (resolving follow-ups against `history` of (question, answer))."""
+        import time
+        from dataclasses import replace
+
+        from .answer import compose, followup
+        from .answer.types import Answer
+
+        started = time.perf_counter()
+        text = (question or "").strip()
+        if not text or len(text) > MAX_QUESTION_CHARS:
+            message = EMPTY_QUESTION if not text else LONG_QUESTION
+            return Answer(
+                question=question or "", text=message, notice=message, mode=self._mode_code()
+            )
+        resolved = followup.resolve(text, history)
+        hits = self.retrieve(resolved, filters=filters, k=k)
+        answer = compose.answer(
+            text,
+            hits,
+            resolved=resolved,
+            threshold=self.settings.refusal_threshold,
+            model=self.chat_model,
+            mode=self._mode_code(),
+            timeout=self.settings.llm_timeout,
+        )
+        return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _mode_code(self) -> str:
+        if self.chat_model is None:
+            return "extractive"
+        return f"{self.settings.answer_mode}/{self.settings.llm_model}"
+
+    def provision(self, chunk_id: str) -> list:
+        """All chunks of the chunk's Pasal (same document, Pasal and part), in order."""
+        found = self.index.get([chunk_id])
+        if not found:
+            return []
+        meta = found[0].meta
+        if not meta.get("pasal"):
+            return found
+        where = {
+            "$and": [
+                {"doc_id": meta["doc_id"]},
+                {"pasal": meta["pasal"]},
+                {"part": meta.get("part", "")},
+            ]
+        }
+        return sorted(self.index.records(where), key=lambda r: r.meta.get("order", 0))
+
+    def neighbour(self, chunk_id: str, step: int = 1) -> str | None:
+        """The first chunk of the next (step=+1) or previous (step=-1) Pasal in the same document."""
+        found = self.index.get([chunk_id])
+        if not found or step == 0:
+            return None
+        meta = found[0].meta
+        where = {"$and": [{"doc_id": meta["doc_id"]}, {"part": meta.get("part", "")}]}
+        records = sorted(self.index.records(where), key=lambda r: r.meta.get("order", 0))
+        if meta.get("pasal"):
+            records = [r for r in records if r.meta.get("pasal")]
+        groups: list[list[str]] = []  # consecutive chunks of one Pasal (or one unnumbered block)
+        last = None
+        for rec in records:
+            key = rec.meta.get("pasal") or rec.id
+            if key != last:
+                groups.append([])
+                last = key
+            groups[-1].append(rec.id)
+        here = next((i for i, ids in enumerate(groups) if chunk_id in ids), None)
+        if here is None:
+            return None
+        there = here + (1 if step > 0 else -1)
+        return groups[there][0] if 0 <= there < len(groups) else None
+
+    def stats(self) -> dict:
+        """Index statistics (documents, chunks, per document, last ingest)."""
+        return ingest_mod.stats(self.index, self.settings)

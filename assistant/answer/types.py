@@ -51,3 +51,9 @@ class Answer:
         data["citations"] = [s.citation for s in self.sources]
         data["hits"] = [{"id": h.id, "score": h.score, "signals": h.signals} for h in self.hits]
         return data
+
+    def to_markdown(self) -> str:
+        """The answer with its sources as Markdown (see render.py)."""
+        from .render import to_markdown
+
+        return to_markdown(self)

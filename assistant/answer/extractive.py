@@ -1,0 +1,175 @@
+"""The default answerer: offline and deterministic, it quotes the best ayat/sentences of the hits."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..retrieval.types import Hit
+from .sources import source_from_hit, status_weight
+from .terms import form_set, matches
+from .types import Source
+
+MAX_STATEMENTS = 4
+MAX_PER_PASSAGE = 2
+MAX_PASSAGES = 3
+CANDIDATES = 5  # hits whose text is searched for statements
+KEEP_RATIO = 0.5  # a further statement must score at least this share of the best one
+MAX_CHARS = 420
+MAX_LIST_CHARS = 650
+
+_HEADING = re.compile(r"^\s*(?:(?:Pasal|PASAL)\s+\w+\s*$|(?:BAB|Bab|Bagian|BAGIAN|Paragraf)\s)")
+_EMPTY = re.compile(r"^(?:(?:Ayat|Huruf|Angka)\s+\(?\w+\)?\s*)?Cukup jelas\.?$", re.IGNORECASE)
+_AYAT = re.compile(r"^(?:Ayat\s+)?\(\s*(\d+[a-z]?)\s*\)\s*")
+_ITEM = re.compile(r"^\s*(?:[a-z]|\d{1,2})[.)]\s+")
+_INLINE_AYAT = re.compile(r"(?<=[.;:])\s+(?=\(\d+[a-z]?\)\s)|\s+(?=(?:Ayat|Huruf) \(?\w+\)?\s)")
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a passage: one ayat (with its list items) or one sentence."""
+
+    text: str
+    ayat: str | None
+    position: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A unit chosen for the answer, with the hit it came from."""
+
+    hit_rank: int
+    unit: Unit
+    score: float
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An extractive answer before warnings: text with markers, sources, cited hits."""
+
+    text: str
+    sources: tuple[Source, ...]
+    cited: tuple[Hit, ...]
+
+
+def split_units(text: str) -> list[Unit]:
+    """Split a provision into ayat (keeping their list items) and, for long prose, sentences."""
+    lines = [ln.strip() for ln in _INLINE_AYAT.sub("\n", text).splitlines()]
+    groups: list[list[str]] = []
+    for line in lines:
+        if not line or _HEADING.match(line) or _EMPTY.match(line):
+            continue
+        continues = groups and (_ITEM.match(line) or groups[-1][-1].rstrip().endswith((":", ",")))
+        if continues and not _AYAT.match(line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    units: list[Unit] = []
+    for group in groups:
+        head = group[0]
+        match = _AYAT.match(head)
+        ayat = match.group(1) if match else None
+        body = "\n".join(group)
+        if len(group) == 1 and len(body) > MAX_CHARS:
+            for sentence in _SENTENCE.split(body):
+                if sentence.strip():
+                    units.append(Unit(sentence.strip(), ayat, len(units)))
+        else:
+            units.append(Unit(body, ayat, len(units)))
+    return units
+
+
+def _weights(terms: Sequence[str], units: Sequence[Unit]) -> dict[str, float]:
+    """Inverse document frequency of each question term over the candidate units."""
+    stems = [form_set(u.text) for u in units]
+    n = len(units) or 1
+    out = {}
+    for term in terms:
+        df = sum(matches(term, s) for s in stems)
+        out[term] = math.log(1 + n / (1 + df))
+    return out
+
+
+def score_unit(unit: Unit, weights: dict[str, float]) -> float:
+    """Sum of the weights of the question terms the unit contains."""
+    found = form_set(unit.text)
+    return sum(w for term, w in weights.items() if matches(term, found))
+
+
+def select(terms: Sequence[str], hits: Sequence[Hit]) -> list[Statement]:
+    """The best units of the top hits, in-force provisions and higher ranks first."""
+    candidates = list(hits[:CANDIDATES])
+    units = [split_units(h.text) for h in candidates]
+    weights = _weights(terms, [u for us in units for u in us])
+    scored: list[Statement] = []
+    for rank, (hit, hit_units) in enumerate(zip(candidates, units)):
+        factor = status_weight(hit.meta) / (1 + 0.15 * rank)
+        for unit in hit_units:
+            scored.append(Statement(rank, unit, score_unit(unit, weights) * factor))
+    scored.sort(key=lambda s: (-s.score, s.hit_rank, s.unit.position))
+    if not scored:
+        return []
+    if scored[0].score <= 0:
+        return [Statement(0, units[0][0], 0.0)] if units[0] else []
+    chosen: list[Statement] = []
+    seen_texts: set[str] = set()
+    for st in scored:
+        if len(chosen) >= MAX_STATEMENTS or st.score < KEEP_RATIO * scored[0].score:
+            break
+        key = " ".join(st.unit.text.lower().split())[:80]
+        ranks = [c.hit_rank for c in chosen]
+        if key in seen_texts or ranks.count(st.hit_rank) >= MAX_PER_PASSAGE:
+            continue
+        if st.hit_rank not in ranks and len(set(ranks)) >= MAX_PASSAGES:
+            continue
+        chosen.append(st)
+        seen_texts.add(key)
+    first_use = {r: i for i, r in reversed(list(enumerate(c.hit_rank for c in chosen)))}
+    return sorted(chosen, key=lambda s: (first_use[s.hit_rank], s.unit.position))
+
+
+def shorten(text: str, limit: int) -> str:
+    """Collapse whitespace and cut at a word boundary with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def statement_label(meta: dict, ayat: str | None) -> str:
+    """Citation of a statement, narrowed to its ayat when the passage spans several."""
+    citation = str(meta.get("citation") or meta.get("label") or "")
+    if ayat and meta.get("part") != "penjelasan":
+        base = re.match(r"^(.*?Pasal\s+\S+)", citation)
+        if base:
+            return f"{base.group(1)} ayat ({ayat})"
+    return citation
+
+
+def _display(unit: Unit) -> str:
+    text = _AYAT.sub("", unit.text, count=1)
+    limit = MAX_LIST_CHARS if "\n" in unit.text else MAX_CHARS
+    return shorten(text, limit)
+
+
+def compose(terms: Sequence[str], hits: Sequence[Hit]) -> Draft:
+    """A short answer: each chosen unit with its citation and a marker [n], and its sources."""
+    statements = select(terms, hits)
+    markers: dict[int, int] = {}
+    lines: list[str] = []
+    quotes: dict[int, list[str]] = {}
+    for st in statements:
+        n = markers.setdefault(st.hit_rank, len(markers) + 1)
+        hit = hits[st.hit_rank]
+        label = statement_label(hit.meta, st.unit.ayat)
+        lines.append(f"- {label}: {_display(st.unit)} [{n}]")
+        quotes.setdefault(st.hit_rank, []).append(" ".join(st.unit.text.split()))
+    if not lines:
+        return Draft("", (), ())
+    order = sorted(markers, key=markers.get)
+    sources = tuple(source_from_hit(hits[r], markers[r], " … ".join(quotes[r])) for r in order)
+    intro = "Ketentuan yang paling relevan dengan pertanyaan Anda:"
+    return Draft(intro + "\n" + "\n".join(lines), sources, tuple(hits[r] for r in order))
