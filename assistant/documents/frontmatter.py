@@ -52,7 +52,7 @@ def meta_from_mapping(data: dict, name: str, fallback_id: str) -> DocMeta:
         raise DocumentError(name, f"field '{field}' harus teks, bukan {type(value).__name__}")
 
     def texts(field: str) -> tuple[str, ...]:
-        value = data.get(field) or ()
+        value = data.get(field) or []
         if isinstance(value, str):
             return (value,)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -87,7 +87,7 @@ def meta_from_mapping(data: dict, name: str, fallback_id: str) -> DocMeta:
         kind=kind,
         amended_by=texts("amended_by"),
         revokes=texts("revokes"),
-        official_url=text("official_url") or (sources[0] if sources else ""),
+        official_url=text("official_url") or next((s for s in sources if s.startswith("http")), ""),
         source=text("source") or "; ".join(sources),
         date=text("date"),
     )

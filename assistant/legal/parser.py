@@ -7,6 +7,7 @@ Shapes:
   into its angka items (see amending.py for the rule).
 - "diktum" (Inpres): KESATU, KEDUA, ... blocks.
 - "sections" (circulars, juklak, letters): BAB / lettered headings with numbered items.
+- "markdown" (programme documents): one block per `##` heading.
 - "paragraphs": anything else, grouped paragraphs.
 """
 
@@ -24,7 +25,13 @@ from .headings import (
     path_at,
 )
 from .penjelasan import find_penjelasan_start, split_penjelasan
-from .sections import closing_blocks, parse_diktum, parse_paragraphs, parse_sections
+from .sections import (
+    closing_blocks,
+    parse_diktum,
+    parse_markdown,
+    parse_paragraphs,
+    parse_sections,
+)
 from .types import PART_BODY, PART_PREAMBLE, Ayat, Block, ParsedDocument
 
 _CLOSING_RE = re.compile(
@@ -40,7 +47,9 @@ _AYAT_REF_WORDS = frozenset("ayat dan atau pada dalam dan/atau serta sampai".spl
 def parse_document(text: str, jenis: str = "") -> ParsedDocument:
     """Parse a document body (front matter removed) into blocks covering all of it."""
     hint = jenis.lower()
-    if hint.startswith("inpres"):
+    if hint == "program":
+        order = ("markdown", "sections", "pasal")
+    elif hint.startswith("inpres"):
         order = ("diktum", "pasal", "sections")
     elif hint.startswith(("other", "se", "surat", "juklak")):
         order = ("sections", "diktum", "pasal")
@@ -156,4 +165,9 @@ def _parse_sections(text: str) -> list[Block]:
     return parse_sections(text)
 
 
-_SHAPES = {"pasal": _parse_pasal, "diktum": _parse_diktum, "sections": _parse_sections}
+_SHAPES = {
+    "pasal": _parse_pasal,
+    "diktum": _parse_diktum,
+    "sections": _parse_sections,
+    "markdown": parse_markdown,
+}

@@ -208,3 +208,28 @@ def parse_paragraphs(text: str, target: int = 1500) -> list[Block]:
         label = first if heading and first else f"Teks {i}"
         out.append(Block(PART_BODY, label, text[s:e], s, e))
     return out
+
+
+_MD_HEADING_RE = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(\S[^\n]*?)[ \t#]*$", re.M)
+
+
+def parse_markdown(text: str) -> list[Block]:
+    """Markdown documents (programme documents): one block per `##`-or-deeper heading."""
+    heads = [m for m in _MD_HEADING_RE.finditer(text) if len(m.group(1)) >= 2]
+    if not heads:
+        return []
+    title = next((m.group(2) for m in _MD_HEADING_RE.finditer(text) if len(m.group(1)) == 1), "")
+    path = (title,) if title else ()
+    out: list[Block] = []
+    if heads[0].start() > 0:
+        out.append(
+            Block(
+                PART_PREAMBLE, "Pengantar", text[: heads[0].start()], 0, heads[0].start(), path=path
+            )
+        )
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        out.append(
+            Block(PART_BODY, m.group(2).strip(), text[m.start() : end], m.start(), end, path=path)
+        )
+    return out
