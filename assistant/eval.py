@@ -1,0 +1,283 @@
+"""Evaluate retrieval and answers on a QA file: `python -m assistant.eval QA.jsonl [--k 10]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+UNANSWERABLE = "unanswerable"
+STATUS = "status"
+PENJELASAN = "penjelasan"
+
+
+def normalise(text: str) -> str:
+    """The README's normalisation: lowercase, every whitespace run collapsed to one space."""
+    return " ".join(text.lower().split())
+
+
+def is_hit(gold: dict, meta: dict, text: str) -> bool:
+    """The README's matching rule for one gold entry and one retrieved chunk."""
+    if meta.get("doc_id") != gold.get("doc"):
+        return False
+    pasal = gold.get("pasal")
+    if pasal:
+        same_pasal = str(meta.get("pasal", "")).strip().upper() == str(pasal).strip().upper()
+        want_pj = gold.get("part") == PENJELASAN
+        return same_pasal and (meta.get("part") == PENJELASAN) == want_pj
+    evidence = normalise(gold.get("evidence", ""))
+    return bool(evidence) and evidence in normalise(text)
+
+
+def hit_rank(golds: Sequence[dict], retrieved: Sequence[tuple[dict, str]]) -> int | None:
+    """1-based rank of the first retrieved (meta, text) that hits any gold entry; None if none."""
+    for rank, (meta, text) in enumerate(retrieved, start=1):
+        if any(is_hit(g, meta, text) for g in golds):
+            return rank
+    return None
+
+
+@dataclass
+class Result:
+    """What one question produced."""
+
+    id: str
+    kind: str
+    hit_rank: int | None
+    refused: bool = False
+    warned: bool = False
+    citations: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+
+
+def load_questions(path: Path) -> list[dict]:
+    """Questions of a JSONL file (blank lines skipped)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _share(num: int, den: int) -> float:
+    return round(num / den, 4) if den else 0.0
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    pos = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return round(ordered[pos], 1)
+
+
+def summarise(results: Sequence[Result]) -> dict:
+    """Every figure of the report, plus the per-question rows."""
+    answerable = [r for r in results if r.kind != UNANSWERABLE]
+    unanswerable = [r for r in results if r.kind == UNANSWERABLE]
+    refused = [r for r in results if r.refused]
+    status = [r for r in results if r.kind == STATUS]
+
+    def recall(k: int) -> float:
+        return _share(
+            sum(r.hit_rank is not None and r.hit_rank <= k for r in answerable), len(answerable)
+        )
+
+    mrr = sum(1 / r.hit_rank for r in answerable if r.hit_rank and r.hit_rank <= 10)
+    latencies = [r.latency_ms for r in results]
+    return {
+        "n": len(results),
+        "n_answerable": len(answerable),
+        "recall_at_1": recall(1),
+        "recall_at_5": recall(5),
+        "recall_at_10": recall(10),
+        "mrr_at_10": round(mrr / len(answerable), 4) if answerable else 0.0,
+        "refusal_precision": _share(sum(r.kind == UNANSWERABLE for r in refused), len(refused)),
+        "refusal_recall": _share(sum(r.refused for r in unanswerable), len(unanswerable)),
+        "false_refusal_rate": _share(sum(r.refused for r in answerable), len(answerable)),
+        "status_warning_rate": _share(sum(r.warned for r in status), len(status)),
+        "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
+        "latency_ms_p95": _percentile(latencies, 0.95),
+        "by_kind": {
+            kind: {
+                "n": len(rows),
+                "recall_at_5": _share(
+                    sum(r.hit_rank is not None and r.hit_rank <= 5 for r in rows), len(rows)
+                ),
+            }
+            for kind in sorted({r.kind for r in answerable})
+            for rows in [[r for r in answerable if r.kind == kind]]
+        },
+        "per_question": [
+            {k: v for k, v in asdict(r).items() if k != "kind"} | {"kind": r.kind} for r in results
+        ],
+    }
+
+
+Runner = Callable[[str, int], tuple[list[tuple[dict, str]], bool, bool, list[str], float]]
+
+
+def run(questions: Sequence[dict], runner: Runner, k: int = 10) -> list[Result]:
+    """Ask every question through `runner(question, k)` → (hits, refused, warned, citations, ms)."""
+    out = []
+    for q in questions:
+        retrieved, refused, warned, citations, ms = runner(q["question"], k)
+        rank = hit_rank(q.get("gold", []), retrieved[:k]) if q.get("gold") else None
+        out.append(
+            Result(q["id"], q.get("kind", ""), rank, refused, warned, citations, round(ms, 1))
+        )
+    return out
+
+
+def assistant_runner(assistant) -> Runner:
+    """Questions go through `Assistant.ask`: refusal, warnings and citations are the answer's."""
+
+    def ask(question: str, k: int):
+        started = time.perf_counter()
+        answer = assistant.ask(question, k=k)
+        ms = answer.latency_ms or (time.perf_counter() - started) * 1000
+        hits = [(h.meta, h.text) for h in answer.hits]
+        return hits, answer.refused, bool(answer.warnings), [s.citation for s in answer.sources], ms
+
+    return ask
+
+
+def retriever_runner(retriever, options=None) -> Runner:
+    """Retrieval only: never refuses; 'warned' means one of the top 3 hits carries a status warning."""
+
+    def ask(question: str, k: int):
+        started = time.perf_counter()
+        hits = retriever.retrieve(question, k=k, options=options)
+        ms = (time.perf_counter() - started) * 1000
+        warned = any(h.meta.get("status_warning") for h in hits[:3])
+        return (
+            [(h.meta, h.text) for h in hits],
+            False,
+            warned,
+            [h.meta.get("citation", "") for h in hits[:3]],
+            ms,
+        )
+
+    return ask
+
+
+def ablations(base) -> list[tuple[str, object]]:
+    """(name, options) rows: everything on, each component off, and the naive baseline."""
+    off = [
+        ("- lookup", {"lookup": False}),
+        ("- dense", {"dense": False}),
+        ("- lexical (BM25)", {"lexical": False}),
+        ("- abbreviations", {"abbreviations": False}),
+        ("- vocabulary (lay→legal)", {"vocabulary": False}),
+        ("- multi-query", {"multi_query": False}),
+        ("- document focus", {"doc_focus": False}),
+        ("- status ranking", {"status_ranking": False}),
+        ("- follow amendments", {"follow_amendments": False}),
+        ("- stemming", {"stemming": False}),
+        ("- context in BM25", {"context_in_lexical": 0.0}),
+        ("- penjelasan in BM25", {"penjelasan_in_lexical": 0.0}),
+    ]
+    naive = replace(
+        base,
+        lookup=False,
+        lexical=False,
+        abbreviations=False,
+        vocabulary=False,
+        multi_query=False,
+        doc_focus=False,
+        status_ranking=False,
+        follow_amendments=False,
+    )
+    return (
+        [("all on", base)]
+        + [(n, replace(base, **o)) for n, o in off]
+        + [("naive: dense only, raw query", naive)]
+    )
+
+
+def _table(summary: dict) -> str:
+    keys = [
+        "n",
+        "n_answerable",
+        "recall_at_1",
+        "recall_at_5",
+        "recall_at_10",
+        "mrr_at_10",
+        "refusal_precision",
+        "refusal_recall",
+        "false_refusal_rate",
+        "status_warning_rate",
+        "latency_ms_p50",
+        "latency_ms_p95",
+    ]
+    lines = [f"{k:<22}{summary[k]}" for k in keys]
+    lines += [
+        f"recall@5 [{kind}]".ljust(22) + f"{v['recall_at_5']} (n={v['n']})"
+        for kind, v in summary["by_kind"].items()
+    ]
+    misses = [
+        q
+        for q in summary["per_question"]
+        if q["kind"] != UNANSWERABLE and (q["hit_rank"] or 99) > 5
+    ]
+    if misses:
+        lines.append("not in top 5: " + ", ".join(f"{q['id']}({q['hit_rank']})" for q in misses))
+    return "\n".join(lines)
+
+
+def _open(k: int):
+    from . import pipeline
+    from .config import Settings
+    from .retrieval.retriever import build_retriever
+
+    settings = Settings.from_env()
+    index = pipeline.open_index(settings, create=False)
+    retriever = build_retriever(settings, index, index.embedder)
+    assistant = None
+    if hasattr(pipeline, "Assistant"):
+        assistant = pipeline.Assistant.from_settings(settings)
+    return retriever, assistant
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.eval", description=__doc__)
+    parser.add_argument("qa", type=Path, help="JSONL file of questions (see eval README)")
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument(
+        "--ablation", action="store_true", help="recall@5 / MRR@10 per component off"
+    )
+    parser.add_argument("--retrieval-only", action="store_true", help="skip the answer layer")
+    args = parser.parse_args(argv)
+    questions = load_questions(args.qa)
+    retriever, assistant = _open(args.k)
+    if assistant is not None and not args.retrieval_only:
+        runner, through = assistant_runner(assistant), "Assistant.ask"
+    else:
+        runner, through = retriever_runner(retriever), "retriever only (never refuses)"
+    runner(questions[0]["question"], args.k)  # warm-up: model load, first query
+    summary = summarise(run(questions, runner, args.k))
+    summary["through"] = through
+    print(f"{args.qa} via {through}, k={args.k}")
+    print(_table(summary))
+    if args.ablation:
+        print(f"\n{'ablation':<34}{'recall@5':>9}{'MRR@10':>9}{'p50 ms':>9}")
+        rows = []
+        for name, options in ablations(retriever.options):
+            s = summarise(run(questions, retriever_runner(retriever, options), 10))
+            rows.append(
+                {"name": name, "recall_at_5": s["recall_at_5"], "mrr_at_10": s["mrr_at_10"]}
+            )
+            print(
+                f"{name:<34}{s['recall_at_5']:>9.3f}{s['mrr_at_10']:>9.3f}{s['latency_ms_p50']:>9.1f}"
+            )
+        summary["ablation"] = rows
+    if args.json:
+        args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

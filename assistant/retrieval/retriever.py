@@ -1,0 +1,302 @@
+"""Hybrid retrieval: reference lookup, dense vectors and BM25, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .fusion import rrf
+from .lexical import BM25
+from .lookup import Catalog, Reference, build_catalog, find_references, lookup
+from .text import Analyzer, vocabulary
+from .types import Filters, Hit, RetrievalMode
+from .vocabulary import Vocabulary, default_vocabulary, expand_query
+
+AMENDMENTS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "amendments.toml"
+NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
+PENJELASAN = "penjelasan"
+
+
+@dataclass(frozen=True)
+class RetrievalOptions:
+    """Switches and weights of every retrieval component (the eval's ablation flips them)."""
+
+    lookup: bool = True
+    dense: bool = True
+    lexical: bool = True
+    abbreviations: bool = True
+    vocabulary: bool = True
+    multi_query: bool = True  # also rank the raw question, besides the expanded one
+    doc_focus: bool = True  # a named document ("UU UMKM") gets its own ranking
+    status_ranking: bool = True
+    follow_amendments: bool = True  # an amended provision pulls in the text that amended it
+    stemming: bool = True
+    context_in_lexical: float = 1.0  # weight of the context header in BM25 (0 = left out)
+    penjelasan_in_lexical: float = 0.5  # weight of a Pasal's Penjelasan in its BM25 text
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    status_penalty: float = 0.5  # score multiplier of provisions no longer in force
+    candidates: int = 60
+
+
+def matches(meta: dict, filters: Filters | None) -> bool:
+    """True if a chunk's metadata passes the filters."""
+    if filters is None:
+        return True
+    tahun = int(meta.get("tahun") or 0)
+    status = meta.get("status", "")
+    return not (
+        (filters.doc_ids and meta.get("doc_id") not in filters.doc_ids)
+        or (filters.jenis and meta.get("jenis") not in filters.jenis)
+        or (filters.kinds and meta.get("kind") not in filters.kinds)
+        or (filters.statuses and status not in filters.statuses)
+        or (filters.year_min is not None and tahun < filters.year_min)
+        or (filters.year_max is not None and tahun > filters.year_max)
+        or (filters.in_force_only and status in NOT_IN_FORCE)
+    )
+
+
+def chroma_where(filters: Filters | None) -> dict | None:
+    """The same filters as a Chroma `where` clause (None when there is nothing to filter)."""
+    if filters is None:
+        return None
+    conds: list[dict] = []
+    for key, values in (
+        ("doc_id", filters.doc_ids),
+        ("jenis", filters.jenis),
+        ("kind", filters.kinds),
+        ("status", filters.statuses),
+    ):
+        if values:
+            conds.append({key: {"$in": list(values)}})
+    if filters.year_min is not None:
+        conds.append({"tahun": {"$gte": filters.year_min}})
+    if filters.year_max is not None:
+        conds.append({"tahun": {"$lte": filters.year_max}})
+    if filters.in_force_only:
+        conds.append({"status": {"$nin": sorted(NOT_IN_FORCE)}})
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
+def lexical_fields(text: str, meta: dict, options: RetrievalOptions) -> list[tuple[str, float]]:
+    """What BM25 indexes for a chunk: its text, context header and (for a Pasal) its Penjelasan."""
+    fields = [(text, 1.0), (meta.get("context", ""), options.context_in_lexical)]
+    if meta.get("part") != PENJELASAN:
+        fields.append((meta.get("penjelasan", ""), options.penjelasan_in_lexical))
+    return fields
+
+
+class HybridRetriever:
+    """Retrieves chunks for a question from an `Index`; keyword structures live in memory."""
+
+    def __init__(
+        self,
+        index,
+        embedder,
+        *,
+        mode: RetrievalMode = RetrievalMode.HYBRID,
+        options: RetrievalOptions | None = None,
+        vocab: Vocabulary | None = None,
+        registry=None,
+    ):
+        self.index = index
+        self.embedder = embedder
+        self.mode = RetrievalMode(mode)
+        self.options = options or RetrievalOptions()
+        self.vocab = vocab or default_vocabulary()
+        self.registry = registry
+        self._lock = threading.Lock()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read every chunk from the index (call after ingestion while running)."""
+        records = self.index.records()
+        with self._lock:
+            self.ids = [r.id for r in records]
+            self.texts = [r.text for r in records]
+            self.metas = [r.meta for r in records]
+            self.position = {cid: i for i, cid in enumerate(self.ids)}
+            self.catalog: Catalog = build_catalog(zip(self.ids, self.metas))
+            self.roots = vocabulary(self.texts)
+            self._bm25: dict[tuple, BM25] = {}
+            self._doc_ids = np.array([m.get("doc_id", "") for m in self.metas], dtype=object)
+
+    def bm25(self, options: RetrievalOptions) -> BM25:
+        """The BM25 index for the index-time options (built once per combination)."""
+        key = (options.stemming, options.context_in_lexical, options.penjelasan_in_lexical)
+        with self._lock:
+            bm = self._bm25.get(key)
+            if bm is None:
+                analyzer = Analyzer(self.roots, stemming=options.stemming)
+                docs = [lexical_fields(t, m, options) for t, m in zip(self.texts, self.metas)]
+                bm = self._bm25[key] = BM25(docs, analyzer)
+            return bm
+
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
+        """Boolean mask of the chunks that pass the filters (None: all pass)."""
+        if filters is None or filters == Filters():
+            return None
+        return np.array([matches(m, filters) for m in self.metas], dtype=bool)
+
+    def references(self, query: str, filters: Filters | None = None) -> list[Reference]:
+        """Document and Pasal references in a question; `missing` ones name absent documents."""
+        default = filters.doc_ids if filters and len(filters.doc_ids) == 1 else ()
+        return find_references(query, self.catalog, self.vocab, default)
+
+    def expand(self, query: str, options: RetrievalOptions | None = None) -> str:
+        """The question with abbreviations spelled out and legal wording added."""
+        o = options or self.options
+        return expand_query(query, self.vocab, abbreviations=o.abbreviations, lay=o.vocabulary)
+
+    def retrieve(
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        mode: RetrievalMode | None = None,
+        options: RetrievalOptions | None = None,
+    ) -> list[Hit]:
+        """The k best chunks for a question, best first, each with its per-signal ranks."""
+        o = options or self.options
+        mode = RetrievalMode(mode or self.mode)
+        if mode == RetrievalMode.TEXT:
+            o = replace(o, dense=False)
+        elif mode == RetrievalMode.VECTORS:
+            o = replace(o, lexical=False)
+        expanded = self.expand(query, o)
+        mask = self.mask(filters)
+        signals: dict[str, dict] = {}
+        rankings: list[list[str]] = []
+        weights: list[float] = []
+
+        def add(name: str, ranked: list[tuple[str, float]], weight: float, score_key: str):
+            ids = [cid for cid, _ in ranked]
+            for rank, (cid, score) in enumerate(ranked, start=1):
+                s = signals.setdefault(cid, {})
+                s.setdefault(name, rank)
+                if score_key:
+                    s.setdefault(score_key, round(score, 4))
+            if ids:
+                rankings.append(ids)
+                weights.append(weight)
+
+        refs = self.references(query, filters) if o.lookup or o.doc_focus else []
+        if o.dense:
+            vector = self.embedder.embed_query(expanded)
+            dense = self.index.query(vector, o.candidates, chroma_where(filters))
+            add("dense", dense, o.dense_weight, "dense_score")
+        if o.lexical:
+            bm = self.bm25(o)
+            queries = [expanded] + ([query] if o.multi_query and expanded != query else [])
+            for n, q in enumerate(queries):
+                found = [(self.ids[i], s) for i, s in bm.search(q, o.candidates, mask)]
+                name = "lexical" if n == 0 else "lexical_raw"
+                add(
+                    name,
+                    found,
+                    o.lexical_weight * (1.0 if n == 0 else 0.5),
+                    "bm25" if n == 0 else "",
+                )
+        if o.doc_focus:
+            focus_docs = {d for r in refs if not r.pasal for d in r.doc_ids}
+            if focus_docs:
+                add("focus", self._focus(expanded, focus_docs, mask, o), 1.0, "")
+        fused = rrf(rankings, o.rrf_k, weights) if rankings else []
+        scored = []
+        for cid, score in fused:
+            if o.status_ranking and self.metas[self.position[cid]].get("status") in NOT_IN_FORCE:
+                score *= o.status_penalty
+                signals[cid]["status_penalty"] = o.status_penalty
+            scored.append((cid, score))
+        scored.sort(key=lambda x: -x[1])
+        order = [cid for cid, _ in scored]
+        scores = dict(scored)
+        if o.lookup:
+            top = scored[0][1] if scored else 0.0
+            found = [cid for cid in lookup(refs, self.catalog) if self._passes(cid, mask)]
+            for rank, cid in enumerate(found, start=1):
+                signals.setdefault(cid, {})["lookup"] = rank
+                scores[cid] = top + 1.0 / rank
+            order = found + [cid for cid in order if cid not in found]
+        if o.follow_amendments and self.registry is not None:
+            order = self._follow(order[: k + 5], mask, signals, scores) + order[k + 5 :]
+        return [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
+
+    def _passes(self, cid: str, mask: np.ndarray | None) -> bool:
+        return mask is None or bool(mask[self.position[cid]])
+
+    def _focus(
+        self, query: str, docs: set[str], mask, o: RetrievalOptions
+    ) -> list[tuple[str, float]]:
+        in_docs = np.isin(self._doc_ids, list(docs))
+        if mask is not None:
+            in_docs &= mask
+        if o.lexical:
+            return [(self.ids[i], s) for i, s in self.bm25(o).search(query, o.candidates, in_docs)]
+        return []
+
+    def _follow(self, order: list[str], mask, signals: dict, scores: dict) -> list[str]:
+        """After each amended or deleted provision, the chunks of the text that now holds the rule."""
+        out: list[str] = []
+        for cid in order:
+            if cid not in out:
+                out.append(cid)
+            meta = self.metas[self.position[cid]]
+            if meta.get("status") not in ("diubah", "dihapus") or not meta.get("pasal"):
+                continue
+            for target in self._current_chunks(meta):
+                if target not in out and self._passes(target, mask):
+                    out.append(target)
+                    signals.setdefault(target, {})["amends"] = cid
+                    scores.setdefault(target, scores.get(cid, 0.0))
+        return out
+
+    def _current_chunks(self, meta: dict) -> list[str]:
+        out: list[str] = []
+        penjelasan = meta.get("part") == PENJELASAN
+        for entry in self.registry.lookup(meta["doc_id"], meta["pasal"], meta.get("part") or None):
+            if entry.pasal is None or not entry.current_doc or not entry.current_pasal:
+                continue
+            head = f"Pasal {entry.current_pasal}"
+            for s in self.catalog.slots:
+                if s.doc_id != entry.current_doc:
+                    continue
+                if penjelasan:
+                    hit = s.part == PENJELASAN and s.label == f"Penjelasan {head}"
+                else:
+                    hit = s.part != PENJELASAN and (
+                        s.label == head
+                        or (s.label.startswith(head + " ") and s.pasal == entry.pasal)
+                    )
+                if hit:
+                    out.append(s.id)
+        return out
+
+    def _hit(self, cid: str, score: float, signals: dict) -> Hit:
+        i = self.position[cid]
+        return Hit(cid, self.texts[i], self.metas[i], round(float(score), 6), dict(signals))
+
+
+def load_registry(path: Path = AMENDMENTS_FILE):
+    """The amendment registry, or None when the file is absent."""
+    if not path.exists():
+        return None
+    from ..legal.registry import parse_registry
+
+    return parse_registry(path.read_text(encoding="utf-8"), str(path))
+
+
+def build_retriever(settings, index, embedder) -> HybridRetriever:
+    """The retriever the assistant uses, configured from settings."""
+    mode = (
+        settings.retrieval_mode
+        if settings.retrieval_mode in {m.value for m in RetrievalMode}
+        else "hybrid"
+    )
+    return HybridRetriever(index, embedder, mode=RetrievalMode(mode), registry=load_registry())

@@ -1,0 +1,145 @@
+"""Normalising and tokenising Indonesian legal text for keyword search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z0-9]+")
+# "pasal 44A", "ayat (2)", "huruf b", "angka 3": the label word and the value after it.
+_REF = re.compile(r"\b(pasal|ayat|huruf|angka|bab|bagian)\s*\(?\s*([0-9]+[a-z]?|[a-z]|[ivxlc]+)\b")
+
+# Function words with no legal meaning. Deliberately absent: tidak, paling, sedikit, kurang,
+# lebih, wajib, dapat, harus, boleh, dilarang, belum, sudah, hanya, selain, kecuali, setiap.
+STOPWORDS = frozenset(
+    """
+    yang dan di ke dari itu ini untuk dengan pada dalam adalah atau oleh sebagai akan juga
+    para nya pun lah kah tah sih dong kok ya yah deh kan nah apa apakah bagaimana gimana
+    gmn berapa siapa kapan mana mengapa kenapa saja aja kami kita saya aku kamu anda mereka
+    dia ia beliau kalau kalo jika bila apabila maka agar supaya bahwa sama tersebut tsb
+    nggak gak ngga enggak ga bisa biar udah tuh nih mau mohon tolong bapak ibu pak bu
+    menurut tentang soal terkait hal seperti yaitu yakni antara lain dll dsb dst
+    sebagaimana dimaksud
+    """.split()
+)
+
+_PREFIXES = (
+    ("meny", "s"),
+    ("peny", "s"),
+    ("meng", "k"),
+    ("peng", "k"),
+    ("mem", "p"),
+    ("pem", "p"),
+    ("men", "t"),
+    ("pen", "t"),
+    ("meng", ""),
+    ("peng", ""),
+    ("mem", ""),
+    ("pem", ""),
+    ("men", ""),
+    ("pen", ""),
+    ("me", ""),
+    ("pe", ""),
+    ("per", ""),
+    ("ber", ""),
+    ("be", ""),
+    ("ter", ""),
+    ("di", ""),
+    ("ke", ""),
+    ("se", ""),
+)
+# Words that must not absorb longer words: "pendapatan" is income, not "dapat" (may).
+_NOT_ROOTS = STOPWORDS | {"dapat", "ada", "akan", "atas", "anda", "tara"}
+_SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "i", "lah", "kah", "pun")
+
+
+def normalise(text: str) -> str:
+    """Lowercase, fold Unicode compatibility forms and collapse whitespace."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def words(text: str) -> list[str]:
+    """The alphanumeric words of a text, lowercased."""
+    return _WORD.findall(normalise(text))
+
+
+def reference_tokens(text: str) -> list[str]:
+    """Compound tokens for structural references: "pasal 44A" → "pasal:44a", "huruf b" → "huruf:b"."""
+    return [f"{label}:{value}" for label, value in _REF.findall(normalise(text))]
+
+
+def stem_candidates(word: str) -> list[str]:
+    """Possible roots of an affixed word, longest first (without checking that they exist)."""
+    out: list[str] = []
+    bases = [word]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            bases.append(word[: -len(suffix)])
+    for base in bases:
+        if base != word:
+            out.append(base)
+        for prefix, restore in _PREFIXES:
+            if base.startswith(prefix) and len(base) - len(prefix) >= 3:
+                root = restore + base[len(prefix) :]
+                out.append(root)
+                # a second prefix layer: "diper-", "memper-", "keber-"
+                for prefix2, restore2 in _PREFIXES[-8:]:
+                    if root.startswith(prefix2) and len(root) - len(prefix2) >= 3:
+                        out.append(restore2 + root[len(prefix2) :])
+    return sorted(set(out), key=lambda s: (-len(s), s))
+
+
+def stem(word: str, roots: frozenset[str] | set[str]) -> str:
+    """The longest known root of a word (a root must occur as a word in `roots`), else the word."""
+    if len(word) < 6 or word.isdigit():
+        return word
+    for c in stem_candidates(word):
+        if c in roots and len(c) >= 4 and c not in _NOT_ROOTS:
+            return c
+    return word
+
+
+class Analyzer:
+    """Turns text into keyword tokens: words minus stopwords, optional stems, reference tokens."""
+
+    def __init__(self, roots: Iterable[str] = (), *, stemming: bool = True):
+        self.roots = frozenset(roots)
+        self.stemming = stemming and bool(self.roots)
+        self._cache: dict[str, str] = {}
+
+    def _stem(self, word: str) -> str:
+        out = self._cache.get(word)
+        if out is None:
+            out = self._cache[word] = stem(word, self.roots)
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """Keyword tokens of a text; a stemmed word yields both its surface form and its root."""
+        out: list[str] = []
+        raw = words(text)
+        for i, w in enumerate(raw):
+            if w in STOPWORDS:
+                continue
+            if len(w) == 1 and not w.isdigit():
+                # single letters only count as a list item: "huruf b"
+                if i == 0 or raw[i - 1] != "huruf":
+                    continue
+            out.append(w)
+            if self.stemming and w.isalpha():
+                root = self._stem(w)
+                if root != w:
+                    out.append(root)
+        out += reference_tokens(text)
+        return out
+
+
+def vocabulary(texts: Iterable[str], min_count: int = 2) -> set[str]:
+    """Alphabetic words of four letters or more seen `min_count` times (the roots a stem may use)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for w in words(text):
+            if len(w) >= 4 and w.isalpha():
+                counts[w] = counts.get(w, 0) + 1
+    return {w for w, n in counts.items() if n >= min_count}
