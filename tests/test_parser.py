@@ -319,3 +319,12 @@ def test_paragraphs_fallback():
     _check_cover(text, parsed.blocks)
     assert len(parsed.blocks) >= 2
     assert re.fullmatch(r"Teks \d+|Catatan Program", parsed.blocks[0].label)
+
+
+def test_programme_documents_split_at_markdown_headings():
+    body = "# Judul\n\nPengantar singkat.\n\n## Bagian satu\n\nIsi satu.\n\n### Rincian\n\nIsi rinci.\n"
+    parsed = parse_document(body, "program")
+    assert parsed.shape == "markdown"
+    assert [b.label for b in parsed.blocks] == ["Pengantar", "Bagian satu", "Rincian"]
+    assert "".join(b.text for b in parsed.blocks) == body
+    assert all(b.path == ("Judul",) for b in parsed.blocks)
