@@ -42,6 +42,14 @@ def hit_rank(golds: Sequence[dict], retrieved: Sequence[tuple[dict, str]]) -> in
     return None
 
 
+def gold_entries(question: dict) -> list[dict]:
+    """The gold entries; the first one takes the top-level evidence when it has none of its own."""
+    golds = [dict(g) for g in question.get("gold", [])]
+    if golds and not golds[0].get("evidence"):
+        golds[0]["evidence"] = question.get("evidence", "")
+    return golds
+
+
 @dataclass
 class Result:
     """What one question produced."""
@@ -124,7 +132,7 @@ def run(questions: Sequence[dict], runner: Runner, k: int = 10) -> list[Result]:
     out = []
     for q in questions:
         retrieved, refused, warned, citations, ms = runner(q["question"], k)
-        rank = hit_rank(q.get("gold", []), retrieved[:k]) if q.get("gold") else None
+        rank = hit_rank(gold_entries(q), retrieved[:k]) if q.get("gold") else None
         out.append(
             Result(q["id"], q.get("kind", ""), rank, refused, warned, citations, round(ms, 1))
         )
@@ -227,18 +235,17 @@ def _table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _open(k: int):
+def _open():
     from . import pipeline
     from .config import Settings
     from .retrieval.retriever import build_retriever
 
     settings = Settings.from_env()
-    index = pipeline.open_index(settings, create=False)
-    retriever = build_retriever(settings, index, index.embedder)
-    assistant = None
     if hasattr(pipeline, "Assistant"):
         assistant = pipeline.Assistant.from_settings(settings)
-    return retriever, assistant
+        return assistant.retriever, assistant
+    index = pipeline.open_index(settings, create=False)
+    return build_retriever(settings, index, index.embedder), None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retrieval-only", action="store_true", help="skip the answer layer")
     args = parser.parse_args(argv)
     questions = load_questions(args.qa)
-    retriever, assistant = _open(args.k)
+    retriever, assistant = _open()
     if assistant is not None and not args.retrieval_only:
         runner, through = assistant_runner(assistant), "Assistant.ask"
     else:

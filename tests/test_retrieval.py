@@ -316,3 +316,9 @@ def test_langchain_adapter_returns_documents(settings, embed_demo):
     docs = LegalRetriever(retriever=r, k=2).invoke("simpanan pokok modal sendiri")
     assert docs[0].metadata["id"] == "uu-25-1992/pasal-41"
     assert docs[0].page_content.startswith("Modal sendiri") and "signals" in docs[0].metadata
+
+
+def test_empty_tables_match_nothing():
+    vocab = parse_vocabulary('[abbreviations]\nSHU = "sisa hasil usaha"\n')
+    assert expand_abbreviations("SHU dan AD", vocab) == "SHU (sisa hasil usaha) dan AD"
+    assert lay_terms("koperasi bubar", vocab) == [] and alias_spans("uu koperasi", vocab) == []

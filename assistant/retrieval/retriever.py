@@ -11,7 +11,7 @@ import numpy as np
 from .fusion import rrf
 from .lexical import BM25
 from .lookup import Catalog, Reference, build_catalog, find_references, lookup
-from .text import Analyzer, vocabulary
+from .text import Analyzer, reference_tokens, vocabulary
 from .types import Filters, Hit, RetrievalMode
 from .vocabulary import Vocabulary, default_vocabulary, expand_query
 
@@ -226,7 +226,12 @@ class HybridRetriever:
             order = found + [cid for cid in order if cid not in found]
         if o.follow_amendments and self.registry is not None:
             order = self._follow(order[: k + 5], mask, signals, scores) + order[k + 5 :]
-        return [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
+        missing = [r.written for r in refs if r.missing]
+        hits = [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
+        if missing:  # the question names documents the index lacks: the answer layer may refuse
+            for h in hits:
+                h.signals["missing_refs"] = missing
+        return hits
 
     def _passes(self, cid: str, mask: np.ndarray | None) -> bool:
         return mask is None or bool(mask[self.position[cid]])
@@ -272,11 +277,17 @@ class HybridRetriever:
                 else:
                     hit = s.part != PENJELASAN and (
                         s.label == head
-                        or (s.label.startswith(head + " ") and s.pasal == entry.pasal)
+                        or (s.label.startswith(head + " ") and self._names(s, entry.pasal))
                     )
                 if hit:
                     out.append(s.id)
         return out
+
+    def _names(self, slot, pasal: str) -> bool:
+        """True if an amending chunk is about `pasal` (its own pasal, or it names that Pasal)."""
+        if slot.pasal == pasal:
+            return True
+        return f"pasal:{pasal.lower()}" in reference_tokens(self.texts[self.position[slot.id]])
 
     def _hit(self, cid: str, score: float, signals: dict) -> Hit:
         i = self.position[cid]

@@ -21,7 +21,7 @@ STOPWORDS = frozenset(
     dia ia beliau kalau kalo jika bila apabila maka agar supaya bahwa sama tersebut tsb
     nggak gak ngga enggak ga bisa biar udah tuh nih mau mohon tolong bapak ibu pak bu
     menurut tentang soal terkait hal seperti yaitu yakni antara lain dll dsb dst
-    sebagaimana dimaksud
+    sebagaimana dimaksud serta beberapa cuma doang gitu begitu begini udah
     """.split()
 )
 

@@ -63,22 +63,43 @@ def default_vocabulary() -> Vocabulary:
     return parse_vocabulary(VOCABULARY_FILE.read_text(encoding="utf-8"))
 
 
+def _alternation(phrases, exact: bool) -> re.Pattern[str]:
+    body = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    if not body:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile(rf"(?<![\w/])(?:{body})(?![\w/])", 0 if exact else re.IGNORECASE)
+
+
 @cache
-def _pattern(phrase: str, exact: bool) -> re.Pattern[str]:
-    flags = 0 if exact else re.IGNORECASE
-    return re.compile(r"(?<![\w/])" + re.escape(phrase) + r"(?![\w/])", flags)
+def _matchers(vocab: Vocabulary):
+    """One compiled alternation per table, with the lookup from matched text to its entry."""
+    loose = {a.short.lower(): a for a in vocab.abbreviations if not a.exact}
+    exact = {a.short: a for a in vocab.abbreviations if a.exact}
+    lay = {p.lower(): i for i, e in enumerate(vocab.lay) for p in e.phrases}
+    alias = {p.lower(): a for a in vocab.aliases for p in a.phrases}
+    return (
+        (_alternation(loose, False), loose, str.lower),
+        (_alternation(exact, True), exact, str),
+        (_alternation(lay, False), lay),
+        (_alternation(alias, False), alias),
+    )
 
 
 def expand_abbreviations(text: str, vocab: Vocabulary) -> str:
     """Insert the spelled-out form after each abbreviation: "SHU" → "SHU (sisa hasil usaha)"."""
+    if not vocab.abbreviations:
+        return text
     spans: list[tuple[int, int, str]] = []
-    for abbr in sorted(vocab.abbreviations, key=lambda a: -len(a.short)):
-        if normalise(abbr.expansion) in normalise(text):
-            continue
-        for m in _pattern(abbr.short, abbr.exact).finditer(text):
+    seen: set[str] = set()
+    plain = normalise(text)
+    for pattern, table, key in _matchers(vocab)[:2]:
+        for m in pattern.finditer(text):
+            abbr = table[key(m.group(0))]
+            if abbr.short in seen or normalise(abbr.expansion) in plain:
+                continue
             if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                seen.add(abbr.short)  # spell it out once
                 spans.append((m.start(), m.end(), abbr.expansion))
-                break  # spell it out once
     for _start, end, expansion in sorted(spans, reverse=True):
         text = f"{text[:end]} ({expansion}){text[end:]}"
     return text
@@ -86,10 +107,14 @@ def expand_abbreviations(text: str, vocab: Vocabulary) -> str:
 
 def lay_terms(text: str, vocab: Vocabulary) -> list[str]:
     """The legal wording of every everyday phrase found in the text, each once, in table order."""
+    if not vocab.lay:
+        return []
+    pattern, table = _matchers(vocab)[2]
+    found = sorted({table[m.group(0).lower()] for m in pattern.finditer(text)})
     out: list[str] = []
-    for entry in vocab.lay:
-        if any(_pattern(p, False).search(text) for p in entry.phrases) and entry.legal not in out:
-            out.append(entry.legal)
+    for i in found:
+        if vocab.lay[i].legal not in out:
+            out.append(vocab.lay[i].legal)
     return out
 
 
@@ -104,10 +129,7 @@ def expand_query(
 
 def alias_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, tuple[str, ...]]]:
     """(start, end, doc ids) of every document alias in the text ("uu koperasi" → uu-25-1992)."""
-    found: list[tuple[int, int, tuple[str, ...]]] = []
-    for alias in vocab.aliases:
-        for phrase in alias.phrases:
-            m = _pattern(phrase, False).search(text)
-            if m and not any(s < m.end() and m.start() < e for s, e, _ in found):
-                found.append((m.start(), m.end(), alias.docs))
-    return sorted(found)
+    if not vocab.aliases:
+        return []
+    pattern, table = _matchers(vocab)[3]
+    return [(m.start(), m.end(), table[m.group(0).lower()].docs) for m in pattern.finditer(text)]
