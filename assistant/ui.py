@@ -49,6 +49,7 @@ CSS = """
 .badge {display: inline-block; font-size: 0.75em; font-weight: 700; text-transform: uppercase;
   padding: 1px 8px; border-radius: 999px; color: #fff; background: #15803d;}
 .badge-diubah {background: #b45309;}
+.badge-program {background: #1d4ed8;}
 .badge-dicabut, .badge-dibatalkan, .badge-tidak_berlaku {background: #b91c1c;}
 .status-warning {flex-basis: 100%; font-size: 0.85em; color: #b45309; margin-top: 2px;}
 .current-rule {flex-basis: 100%; font-size: 0.85em; margin-top: 2px;}
@@ -89,6 +90,23 @@ def form_filters(kinds: list[str], doc_id: str, jenis: list[str], in_force: bool
         in_force_only=bool(in_force),
     )
     return None if f == Filters() else f
+
+
+def example_messages() -> list[dict]:
+    """Example questions for both audiences, shown in the empty chat."""
+    return [{"text": q, "display_text": f"Pengelola koperasi · {q}"} for q in EXAMPLES_MANAGERS] + [
+        {"text": q, "display_text": f"Staf Dekopin · {q}"} for q in EXAMPLES_DEKOPIN
+    ]
+
+
+def _example_text(evt: gr.SelectData) -> str:
+    value = evt.value
+    return str(value.get("text", "")) if isinstance(value, dict) else str(value or "")
+
+
+def _reset():
+    empty = gr.update(choices=[], value=None)
+    return [], [], render.sources_panel(None), empty, "", gr.update(visible=False)
 
 
 def is_real_question(question: str) -> bool:
@@ -205,10 +223,12 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
                 chat = gr.Chatbot(
                     label="Percakapan",
                     show_label=False,
-                    height=480,
+                    height=520,
                     buttons=["copy", "copy_all"],
                     feedback_options=None,
-                    placeholder="Ajukan pertanyaan, atau pilih salah satu contoh di bawah.",
+                    placeholder="**Ajukan pertanyaan** tentang aturan koperasi, UMKM, atau program "
+                    "Dekopin — atau pilih salah satu contoh.",
+                    examples=example_messages(),
                     elem_id="chat",
                 )
                 with gr.Row():
@@ -226,8 +246,6 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
                     download = gr.DownloadButton(
                         "Unduh jawaban (.md)", visible=False, size="sm", elem_id="unduh"
                     )
-                gr.Examples(EXAMPLES_MANAGERS, inputs=question, label="Contoh: pengelola koperasi")
-                gr.Examples(EXAMPLES_DEKOPIN, inputs=question, label="Contoh: staf Dekopin")
                 with gr.Group(elem_id="umpan-balik"):
                     gr.Markdown("**Apakah jawaban terakhir membantu?**", padding=True)
                     with gr.Row():
@@ -252,12 +270,12 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
         outputs = [question, chat, answers, sources, pick, download, fb_status, provision]
         for trigger in (ask.click, question.submit):
             trigger(h.respond, inputs, outputs, api_visibility="private")
-        new_chat.click(
-            lambda: ([], [], render.sources_panel(None), gr.update(choices=[], value=None), ""),
-            None,
-            [chat, answers, sources, pick, provision],
-            api_visibility="private",
+        chat.example_select(_example_text, None, question, api_visibility="private").then(
+            h.respond, inputs, outputs, api_visibility="private"
         )
+        reset = [chat, answers, sources, pick, provision, download]
+        for trigger in (new_chat.click, chat.clear):
+            trigger(_reset, None, reset, api_visibility="private")
         good.click(
             lambda c, a: h.rate("helpful", c, a),
             [comment, answers],

@@ -95,14 +95,18 @@ def _official_link(url: str) -> str:
     )
 
 
-def source_card(source: Source) -> str:
+def source_card(source: Source, kind: str = "") -> str:
     """One cited source: label, status, text with the quoted part emphasised, Penjelasan, link."""
+    if kind == "program":
+        badge = '<span class="badge badge-program">program</span>'
+    else:
+        badge = status_badge(source.status, source.status_warning, source.current_rule)
     anchor = f' id="sumber-{source.marker}"' if source.marker else ""
     marker = f'<span class="src-marker">[{source.marker}]</span> ' if source.marker else ""
     parts = [
         f'<div class="source-card"{anchor}>',
         f'<div class="src-head">{marker}<strong class="src-label">{esc(source.citation)}</strong> ',
-        status_badge(source.status, source.status_warning, source.current_rule),
+        badge,
         "</div>",
         f'<div class="src-title">{esc(source.judul)}</div>',
         f'<div class="src-text">{highlight(source.text, source.quote)}</div>',
@@ -121,13 +125,14 @@ def sources_panel(answer: Answer | None) -> str:
     """The sources of the current answer (or the related provisions when it was refused)."""
     if answer is None:
         return '<div class="sources-empty">Sumber jawaban akan tampil di sini.</div>'
+    kinds = {h.id: h.meta.get("kind", "") for h in answer.hits}
     parts = ['<div class="sources">']
     if answer.sources:
         parts.append(f"<h3>Sumber ({len(answer.sources)})</h3>")
-        parts.extend(source_card(s) for s in answer.sources)
+        parts.extend(source_card(s, kinds.get(s.id, "")) for s in answer.sources)
     if answer.related:
         parts.append("<h3>Mungkin terkait</h3>")
-        parts.extend(source_card(s) for s in answer.related)
+        parts.extend(source_card(s, kinds.get(s.id, "")) for s in answer.related)
     if not answer.sources and not answer.related:
         parts.append('<div class="sources-empty">Tidak ada sumber untuk jawaban ini.</div>')
     parts.append("</div>")

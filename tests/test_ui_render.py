@@ -213,3 +213,20 @@ def test_warnings_already_in_the_answer_text_are_not_repeated():
     a = Answer(question="q", text=f"Jawaban [1]\n\n⚠ {w}", sources=(source(),), warnings=(w,))
     assert render.chat_message(a).count(w) == 1
     assert render.answer_markdown(a).count(w) == 1
+
+
+def test_programme_sources_get_a_programme_badge_not_a_legal_status():
+    from assistant.retrieval.types import Hit
+
+    prog = source(id="program-x/bagian-1", doc_id="program-x")
+    reg = source(marker=2)
+    hits = (
+        Hit(id=prog.id, text="", meta={"kind": "program"}, score=1.0),
+        Hit(id=reg.id, text="", meta={"kind": "regulation"}, score=0.5),
+    )
+    html = render.sources_panel(
+        Answer(question="q", text="a [1] [2]", sources=(prog, reg), hits=hits)
+    )
+    first, second = html.split('id="sumber-2"')
+    assert "badge-program" in first and "badge-berlaku" not in first
+    assert "badge-berlaku" in second and "badge-program" not in second

@@ -1,0 +1,282 @@
+"""The real app (`python app.py`) over a small real index, driven in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from ui_index import small_index  # noqa: F401  (fixture)
+
+from assistant import feedback as fb
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FOUNDERS = "Berapa jumlah minimal orang untuk mendirikan koperasi primer?"
+ANSWER_WAIT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(small_index, model_cache):  # noqa: F811
+    """`python app.py` in a subprocess on a free port; yields its URL, settings and start-up time."""
+    settings = small_index
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_DATA_DIR=str(settings.data_dir),
+        ASSISTANT_MODEL_CACHE=str(model_cache),
+        ASSISTANT_PORT=str(port),
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        GRADIO_ANALYTICS_ENABLED="False",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def pump():
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Siap dalam"):
+                ready.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    started = time.perf_counter()
+    try:
+        assert ready.wait(240), "app did not start:\n" + "".join(lines)
+        wall = time.perf_counter() - started
+        m = re.match(r"Siap dalam ([\d.]+) detik: (\S+)", next(ln for ln in lines if "Siap" in ln))
+        assert m and m.group(2) == f"http://127.0.0.1:{port}/"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "startup.txt").write_text(
+            f"reported {m.group(1)} s, wall {wall:.1f} s\n", encoding="utf-8"
+        )
+        yield SimpleNamespace(url=m.group(2), settings=settings, startup=float(m.group(1)))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), "chromium is not installed"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page(SimpleNamespace):
+    """A Playwright page plus the dialogs it raised (any dialog means document markup ran)."""
+
+
+def _open(browser, server, width=1366, height=900) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server.url)
+    page.wait_for_selector("#pertanyaan textarea", timeout=60_000)
+    return Page(page=page, dialogs=dialogs)
+
+
+@pytest.fixture
+def page(browser, server):
+    p = _open(browser, server)
+    yield p
+    p.page.close()
+
+
+def _ask(page, question: str, expect: str = "#sumber-1") -> None:
+    page.fill("#pertanyaan textarea", question)
+    page.click("#tombol-tanya")
+    page.wait_for_selector(expect, timeout=ANSWER_WAIT_MS)
+
+
+def _card_labels(page) -> list[str]:
+    return page.locator("#panel-sumber .source-card .src-label").all_inner_texts()
+
+
+def test_answer_with_marker_source_status_and_full_pasal(page, server):
+    pg = page.page
+    _ask(pg, FOUNDERS)
+    labels = _card_labels(pg)
+    assert any(label.startswith("UU 25/1992 Pasal 6") for label in labels), labels
+    marker = pg.locator('#chat a[href="#sumber-1"]').first
+    assert marker.inner_text() == "[1]"
+    card = pg.locator("#sumber-1")
+    assert card.locator(".badge").inner_text().lower() in {"berlaku", "diubah"}
+    assert card.locator("mark").count() >= 1
+    pasal6 = pg.locator(".source-card", has_text="UU 25/1992 Pasal 6").first
+    assert "20 (duapuluh) orang" in pasal6.locator(".src-text").first.inner_text()
+    assert pasal6.locator(".badge").inner_text().lower() == "diubah"
+    assert "UU 11/2020" in pasal6.locator(".status-warning").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "desktop-answer.png"), full_page=True)
+
+    pg.evaluate("window.scrollTo(0, 0)")
+    last = pg.locator("#chat a[href^='#sumber-']").last
+    target = last.get_attribute("href")
+    last.click()
+    pg.wait_for_timeout(800)
+    box = pg.locator(target).bounding_box()
+    assert box is not None and 0 <= box["y"] < pg.viewport_size["height"], box
+    assert len(pg.context.pages) == 1  # the marker scrolled; it opened no tab
+
+    pg.click("#lihat-pasal")
+    pg.wait_for_selector("#pasal-lengkap .provision", timeout=30_000)
+    first = pg.locator("#pasal-lengkap .provision .src-label").inner_text()
+    assert first.split(" · ")[0] in labels[0]
+    pg.click("#pasal-berikutnya")
+    pg.wait_for_function(
+        "t => document.querySelector('#pasal-lengkap .provision .src-label')?.innerText !== t",
+        arg=first,
+        timeout=30_000,
+    )
+    after = pg.locator("#pasal-lengkap .provision .src-label").inner_text()
+    pg.click("#pasal-sebelumnya")
+    pg.wait_for_function(
+        "t => document.querySelector('#pasal-lengkap .provision .src-label')?.innerText === t",
+        arg=first,
+        timeout=30_000,
+    )
+    assert after != first
+    assert page.dialogs == []
+
+
+def test_feedback_is_appended_to_the_jsonl(page, server):
+    pg = page.page
+    _ask(pg, FOUNDERS)
+    pg.fill("#fb-komentar textarea", "Jelas dan ada pasalnya")
+    pg.click("#fb-baik")
+    pg.wait_for_selector("#fb-status:has-text('Terima kasih')", timeout=30_000)
+    rows = fb.read_feedback(server.settings.feedback_file)
+    assert rows, "no feedback written"
+    last = rows[-1]
+    assert last["rating"] == "helpful" and last["comment"] == "Jelas dan ada pasalnya"
+    assert last["question"] == FOUNDERS and any("Pasal 6" in c for c in last["citations"])
+    pg.click("#fb-buruk")
+    pg.wait_for_function(
+        "() => document.querySelector('#fb-komentar textarea').value === ''", timeout=30_000
+    )
+    time.sleep(0.5)
+    assert fb.read_feedback(server.settings.feedback_file)[-1]["rating"] == "not_helpful"
+
+
+def test_document_filter_and_empty_question(page):
+    pg = page.page
+    pg.click("#filter button, #filter .label-wrap")
+    pg.click("#f-doc input")
+    pg.locator("li[role=option]", has_text="(pp-4-1994)").first.click()
+    assert "(pp-4-1994)" in pg.input_value("#f-doc input")
+    _ask(pg, "Apa syarat pengesahan akta pendirian koperasi?")
+    labels = _card_labels(pg)
+    assert labels and all(label.startswith("PP 4/1994") for label in labels), labels
+
+    pg.fill("#pertanyaan textarea", "   ")
+    pg.click("#tombol-tanya")
+    pg.wait_for_selector("#chat :text('Silakan tuliskan pertanyaan')", timeout=30_000)
+    assert "Tidak ada sumber" in pg.locator("#panel-sumber").inner_text()
+
+
+def test_example_question_and_markdown_download(page):
+    pg = page.page
+    pg.locator("#chat button", has_text="Pengelola koperasi · Berapa jumlah minimal").first.click()
+    pg.wait_for_selector("#sumber-1", timeout=ANSWER_WAIT_MS)
+    assert FOUNDERS in pg.locator("#chat").inner_text()
+    with pg.expect_download(timeout=30_000) as info:
+        pg.click("#unduh")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert text.startswith(f"# {FOUNDERS}\n") and "## Sumber" in text
+    assert any(f"] {label}" in text for label in _card_labels(pg))
+    pg.click("text=Percakapan baru")
+    pg.wait_for_selector(
+        "#panel-sumber :text('Sumber jawaban akan tampil di sini')", timeout=30_000
+    )
+    assert pg.locator("#chat button", has_text="Staf Dekopin").count() > 0
+
+
+def test_document_markup_is_shown_as_text_not_run(page):
+    pg = page.page
+    _ask(pg, "Siapa yang mengelola lumbung kelontong desa dan mencatat stok?")
+    panel = pg.locator("#panel-sumber")
+    text = panel.inner_text()
+    assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(2)>" in text
+    assert "Lumbung Kelontong <b>Tebal</b>" in text
+    assert panel.locator("script, img, b").count() == 0
+    assert pg.locator("a[href^='javascript:']").count() == 0
+    pg.wait_for_timeout(500)
+    assert page.dialogs == []
+
+
+def test_narrow_mobile_viewport(browser, server):
+    p = _open(browser, server, width=390, height=844)
+    pg = p.page
+    try:
+        _ask(pg, FOUNDERS)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"horizontal overflow: {width}px"
+        pg.screenshot(path=str(ARTIFACTS / "mobile-answer.png"), full_page=True)
+    finally:
+        pg.close()
+
+
+def test_json_and_gradio_apis_on_the_live_server(server):
+    body = json.dumps({"question": FOUNDERS}).encode()
+    req = urllib.request.Request(
+        server.url + "api/ask", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        data = json.loads(resp.read())
+    assert any(c.startswith("UU 25/1992 Pasal 6") for c in data["citations"])
+
+    from gradio_client import Client
+
+    client = Client(server.url, verbose=False)
+    result = client.predict(FOUNDERS, None, None, api_name="/tanya")
+    assert result["citations"] == data["citations"]
+    assert result["answer"] == data["answer"]
+
+
+def test_start_up_time_is_reported(server):
+    assert 0 < server.startup < 120
