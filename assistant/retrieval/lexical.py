@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -50,18 +50,23 @@ class BM25:
                 np.array(vals[term], dtype=np.float64) * idf,
             )
 
-    def scores(self, query: str | Sequence[str]) -> np.ndarray:
-        """The BM25 score of every document for a query (text, or tokens already analysed)."""
-        tokens = self.analyzer.tokens(query) if isinstance(query, str) else query
+    def scores(self, query: str | Sequence[str] | Mapping[str, float]) -> np.ndarray:
+        """BM25 score of every document for a query: text, tokens, or tokens with weights."""
+        if isinstance(query, str):
+            query = self.analyzer.tokens(query)
+        weights = query if isinstance(query, Mapping) else dict.fromkeys(query, 1.0)
         out = np.zeros(self.size, dtype=np.float64)
-        for term in dict.fromkeys(tokens):
+        for term, weight in weights.items():
             post = self.postings.get(term)
             if post is not None:
-                out[post[0]] += post[1]
+                out[post[0]] += post[1] * weight if weight != 1.0 else post[1]
         return out
 
     def search(
-        self, query: str | Sequence[str], k: int, mask: np.ndarray | None = None
+        self,
+        query: str | Sequence[str] | Mapping[str, float],
+        k: int,
+        mask: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
         """The k best (document index, score) with a positive score, optionally within a mask."""
         s = self.scores(query)

@@ -41,6 +41,9 @@ class RetrievalOptions:
     lexical_weight: float = 1.0
     status_penalty: float = 0.5  # score multiplier of provisions no longer in force
     candidates: int = 60
+    expand_dense: bool = False  # embed the expanded question (measured worse than the raw one)
+    expansion_weight: float = 0.4  # BM25 weight of terms only the expansion adds
+    program_weight: float = 1.0  # score multiplier of programme documents (secondary sources)
 
 
 def matches(meta: dict, filters: Filters | None) -> bool:
@@ -154,6 +157,14 @@ class HybridRetriever:
         o = options or self.options
         return expand_query(query, self.vocab, abbreviations=o.abbreviations, lay=o.vocabulary)
 
+    def query_terms(self, query: str, expanded: str, o: RetrievalOptions) -> dict[str, float]:
+        """BM25 query terms: the question's own at weight 1, those only the expansion adds lower."""
+        analyzer = self.bm25(o).analyzer
+        terms = dict.fromkeys(analyzer.tokens(query), 1.0)
+        for tok in analyzer.tokens(expanded):
+            terms.setdefault(tok, o.expansion_weight)
+        return terms
+
     def retrieve(
         self,
         query: str,
@@ -188,31 +199,31 @@ class HybridRetriever:
 
         refs = self.references(query, filters) if o.lookup or o.doc_focus else []
         if o.dense:
-            vector = self.embedder.embed_query(expanded)
+            vector = self.embedder.embed_query(expanded if o.expand_dense else query)
             dense = self.index.query(vector, o.candidates, chroma_where(filters))
             add("dense", dense, o.dense_weight, "dense_score")
         if o.lexical:
             bm = self.bm25(o)
-            queries = [expanded] + ([query] if o.multi_query and expanded != query else [])
-            for n, q in enumerate(queries):
-                found = [(self.ids[i], s) for i, s in bm.search(q, o.candidates, mask)]
-                name = "lexical" if n == 0 else "lexical_raw"
-                add(
-                    name,
-                    found,
-                    o.lexical_weight * (1.0 if n == 0 else 0.5),
-                    "bm25" if n == 0 else "",
-                )
+            terms = self.query_terms(query, expanded, o)
+            found = [(self.ids[i], s) for i, s in bm.search(terms, o.candidates, mask)]
+            add("lexical", found, o.lexical_weight, "bm25")
+            if o.multi_query and expanded != query:
+                found = [(self.ids[i], s) for i, s in bm.search(query, o.candidates, mask)]
+                add("lexical_raw", found, o.lexical_weight * 0.5, "")
         if o.doc_focus:
             focus_docs = {d for r in refs if not r.pasal for d in r.doc_ids}
-            if focus_docs:
-                add("focus", self._focus(expanded, focus_docs, mask, o), 1.0, "")
+            if focus_docs and o.lexical:
+                terms = self.query_terms(query, expanded, o)
+                add("focus", self._focus(terms, focus_docs, mask, o), 1.0, "")
         fused = rrf(rankings, o.rrf_k, weights) if rankings else []
         scored = []
         for cid, score in fused:
-            if o.status_ranking and self.metas[self.position[cid]].get("status") in NOT_IN_FORCE:
+            meta = self.metas[self.position[cid]]
+            if o.status_ranking and meta.get("status") in NOT_IN_FORCE:
                 score *= o.status_penalty
                 signals[cid]["status_penalty"] = o.status_penalty
+            if meta.get("kind") == "program":
+                score *= o.program_weight
             scored.append((cid, score))
         scored.sort(key=lambda x: -x[1])
         order = [cid for cid, _ in scored]

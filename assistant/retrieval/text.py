@@ -25,30 +25,31 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# (prefix, letter it swallowed, letters that may follow it): the meN-/peN- nasal forms first.
 _PREFIXES = (
-    ("meny", "s"),
-    ("peny", "s"),
-    ("meng", "k"),
-    ("peng", "k"),
-    ("mem", "p"),
-    ("pem", "p"),
-    ("men", "t"),
-    ("pen", "t"),
-    ("meng", ""),
-    ("peng", ""),
-    ("mem", ""),
-    ("pem", ""),
-    ("men", ""),
-    ("pen", ""),
-    ("me", ""),
-    ("pe", ""),
-    ("per", ""),
-    ("ber", ""),
-    ("be", ""),
-    ("ter", ""),
-    ("di", ""),
-    ("ke", ""),
-    ("se", ""),
+    ("meny", "s", "aeiou"),
+    ("peny", "s", "aeiou"),
+    ("meng", "k", "aeiou"),
+    ("peng", "k", "aeiou"),
+    ("mem", "p", "aeiou"),
+    ("pem", "p", "aeiou"),
+    ("men", "t", "aeiou"),
+    ("pen", "t", "aeiou"),
+    ("meng", "", "aeiough"),
+    ("peng", "", "aeiough"),
+    ("mem", "", "bfv"),
+    ("pem", "", "bfv"),
+    ("men", "", "dcjz"),
+    ("pen", "", "dcjz"),
+    ("me", "", "lrwy"),
+    ("pe", "", "lrwy"),
+    ("per", "", ""),
+    ("ber", "", ""),
+    ("be", "", "k"),
+    ("ter", "", ""),
+    ("di", "", ""),
+    ("ke", "", ""),
+    ("se", "", ""),
 )
 # Words that must not absorb longer words: "pendapatan" is income, not "dapat" (may).
 _NOT_ROOTS = STOPWORDS | {"dapat", "ada", "akan", "atas", "anda", "tara"}
@@ -70,34 +71,43 @@ def reference_tokens(text: str) -> list[str]:
     return [f"{label}:{value}" for label, value in _REF.findall(normalise(text))]
 
 
-def stem_candidates(word: str) -> list[str]:
-    """Possible roots of an affixed word, longest first (without checking that they exist)."""
+def _strip_prefix(base: str, restore: bool) -> list[str]:
     out: list[str] = []
-    bases = [word]
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            bases.append(word[: -len(suffix)])
+    for prefix, letter, follow in _PREFIXES:
+        if (letter and not restore) or not base.startswith(prefix):
+            continue
+        rest = base[len(prefix) :]
+        if len(rest) >= 3 and (not follow or rest[0] in follow):
+            out.append(letter + rest)
+    return out
+
+
+def stem_candidates(word: str, restore: bool = True) -> list[str]:
+    """Possible roots of an affixed word, longest first (without checking that they exist).
+
+    `restore` also tries the letter a nasal prefix swallows ("menyimpan" → "simpan").
+    """
+    bases = [word] + [
+        word[: -len(sfx)] for sfx in _SUFFIXES if word.endswith(sfx) and len(word) - len(sfx) >= 3
+    ]
+    out: list[str] = []
     for base in bases:
         if base != word:
             out.append(base)
-        for prefix, restore in _PREFIXES:
-            if base.startswith(prefix) and len(base) - len(prefix) >= 3:
-                root = restore + base[len(prefix) :]
-                out.append(root)
-                # a second prefix layer: "diper-", "memper-", "keber-"
-                for prefix2, restore2 in _PREFIXES[-8:]:
-                    if root.startswith(prefix2) and len(root) - len(prefix2) >= 3:
-                        out.append(restore2 + root[len(prefix2) :])
+        for root in _strip_prefix(base, restore):
+            out.append(root)
+            # a second prefix layer: "diper-", "memper-", "keber-"
+            out += [r for r in _strip_prefix(root, False) if root[:3] in ("per", "ber")]
     return sorted(set(out), key=lambda s: (-len(s), s))
 
 
-def stem(word: str, roots: frozenset[str] | set[str]) -> str:
-    """The longest known root of a word (a root must occur as a word in `roots`), else the word."""
-    if len(word) < 6 or word.isdigit():
+def stem(word: str, roots: frozenset[str] | set[str], depth: int = 2) -> str:
+    """The longest known root of a word (a root must be in `roots`), applied up to `depth` times."""
+    if len(word) < 6 or word.isdigit() or depth == 0:
         return word
     for c in stem_candidates(word):
         if c in roots and len(c) >= 4 and c not in _NOT_ROOTS:
-            return c
+            return stem(c, roots, depth - 1)
     return word
 
 
@@ -135,11 +145,21 @@ class Analyzer:
         return out
 
 
-def vocabulary(texts: Iterable[str], min_count: int = 2) -> set[str]:
-    """Alphabetic words of four letters or more seen `min_count` times (the roots a stem may use)."""
+def vocabulary(texts: Iterable[str], min_count: int = 2, min_family: int = 3) -> set[str]:
+    """The roots a stem may use: words seen `min_count` times, plus shared stems.
+
+    A shared stem is a candidate root that at least `min_family` different corpus words reduce
+    to ("lapor" from "dilaporkan", "pelaporan", "melaporkan"), even if it never occurs bare.
+    """
     counts: dict[str, int] = {}
     for text in texts:
         for w in words(text):
             if len(w) >= 4 and w.isalpha():
                 counts[w] = counts.get(w, 0) + 1
-    return {w for w, n in counts.items() if n >= min_count}
+    roots = {w for w, n in counts.items() if n >= min_count}
+    family: dict[str, int] = {}
+    for w in roots:
+        for c in stem_candidates(w, restore=False):
+            if len(c) >= 4 and not c.startswith(("ng", "ny")):
+                family[c] = family.get(c, 0) + 1
+    return roots | {c for c, n in family.items() if n >= min_family and c not in _NOT_ROOTS}
