@@ -211,8 +211,16 @@ class Assistant:
             model=self.chat_model,
             mode=self._mode_code(),
             timeout=self.settings.llm_timeout,
+            named_missing=self._named_missing(resolved, filters),
         )
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _named_missing(self, question: str, filters) -> int:
+        """How many documents the question names that the index does not hold."""
+        references = getattr(self.retriever, "references", None)
+        if references is None:
+            return 0
+        return sum(1 for ref in references(question, filters) if getattr(ref, "missing", False))
 
     def _mode_code(self) -> str:
         if self.chat_model is None:

@@ -130,6 +130,30 @@ def test_uncited_statements_and_renumbering():
 # --- extractive answers ---------------------------------------------------------------------
 
 
+def test_abbreviations_and_particles():
+    found = terms.question_terms("Bisakah KSP minta audit?")
+    assert [t.word for t in found] == ["ksp", "minta", "audit"]
+    assert terms.matches(found[0], terms.form_set("Koperasi Simpan Pinjam wajib diaudit"))
+    assert not terms.matches(found[0], terms.form_set("Koperasi Simpan Primer"))
+
+
+def test_wrapped_lines_are_joined_into_their_ayat():
+    wrapped = (
+        "Pasal 17\n(1) Klinik desa berfungsi menyelenggarakan\nlayanan kesehatan primer.\n"
+        "(2) Klinik sebagaimana dimaksud pada ayat\n(1) harus memenuhi kriteria:\n"
+        "a. memiliki paling sedikit 2 (dua)\norang tenaga kesehatan; dan\n"
+        "b. bekerja sama dengan puskesmas.\nPENGAWAS\n"
+    )
+    units = extractive.split_units(wrapped)
+    assert [u.ayat for u in units] == ["1", "2"]
+    assert "menyelenggarakan layanan kesehatan primer." in units[0].text
+    assert (
+        units[1].text.splitlines()[1]
+        == "a. memiliki paling sedikit 2 (dua) orang tenaga kesehatan; dan"
+    )
+    assert "PENGAWAS" not in units[1].text
+
+
 def test_split_units_keeps_list_items_with_their_ayat():
     units = extractive.split_units(BOARD)
     assert [u.ayat for u in units] == ["1", "2"]
@@ -221,6 +245,15 @@ def test_refusal_evidence_reads_signals_and_lookup(hits):
     assert ev.lookup and ev.dense == 0.8
     assert not refusal.should_refuse(ev)
     assert refusal.should_refuse(refusal.assess("apa saja?", []))
+
+
+def test_words_no_passage_holds_and_absent_documents_lower_confidence(hits):
+    question = "Berapa skor minimal predikat sehat untuk audit koperasi?"
+    ev = refusal.assess(question, hits)
+    assert ev.missing == 3  # skor, predikat, sehat
+    assert refusal.should_refuse(ev)
+    named = refusal.assess("Siapa yang boleh minta audit akuntan publik?", hits, named_missing=1)
+    assert refusal.confidence(named) == pytest.approx(1.0 - refusal.NAMED_MISSING_WEIGHT)
 
 
 # --- generative mode with fake chat models --------------------------------------------------

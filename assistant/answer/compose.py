@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..retrieval.types import Hit
 from . import citations, extractive, llm, refusal
 from .sources import collect_warnings, related, source_from_hit
-from .terms import content_terms
+from .terms import question_terms
 from .types import Answer, Source
 
 REFUSAL_TEXT = (
@@ -44,7 +44,7 @@ def extractive_answer(
     question: str, hits: Sequence[Hit], resolved: str = "", notice: str = ""
 ) -> Answer:
     """The offline answer: the best ayat/sentences of the top hits, each with its marker."""
-    terms = content_terms(resolved or question)
+    terms = question_terms(resolved or question)
     draft = extractive.compose(terms, hits)
     if not draft.sources:
         return refused(question, hits, resolved, notice)
@@ -63,7 +63,7 @@ def extractive_answer(
 def _quote(hit: Hit, answer_text: str, marker: int) -> str:
     """The unit of a cited passage closest to the answer sentences that cite it."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", answer_text) if f"[{marker}]" in s]
-    statements = extractive.select(content_terms(" ".join(sentences)), [hit])
+    statements = extractive.select(question_terms(" ".join(sentences)), [hit])
     return " … ".join(" ".join(s.unit.text.split()) for s in statements)
 
 
@@ -103,7 +103,7 @@ def model_answer(
         source_from_hit(hit, mapping[old], _quote(hit, text, mapping[old]))
         for old, hit in zip(check.cited, cited)
     ]
-    warnings = collect_warnings(cited, hits, content_terms(resolved or question))
+    warnings = collect_warnings(cited, hits, question_terms(resolved or question))
     return Answer(
         question=question,
         text=with_warnings(text, warnings),
@@ -125,9 +125,13 @@ def answer(
     model=None,
     mode: str = "extractive",
     timeout: float = 60.0,
+    named_missing: int = 0,
 ) -> Answer:
-    """Refuse when the evidence is weak, else answer with the model (if any) or extractively."""
-    evidence = refusal.assess(resolved or question, hits)
+    """Refuse when the evidence is weak, else answer with the model (if any) or extractively.
+
+    `named_missing` counts documents the question names that the index does not hold.
+    """
+    evidence = refusal.assess(resolved or question, hits, named_missing)
     if refusal.should_refuse(evidence, threshold):
         return replace(refused(question, hits, resolved), mode=mode)
     if model is None:

@@ -16,7 +16,7 @@ MAX_STATEMENTS = 4
 MAX_PER_PASSAGE = 2
 MAX_PASSAGES = 3
 CANDIDATES = 5  # hits whose text is searched for statements
-KEEP_RATIO = 0.5  # a further statement must score at least this share of the best one
+KEEP_RATIO = 0.6  # a further statement must score at least this share of the best one
 MAX_CHARS = 420
 MAX_LIST_CHARS = 650
 
@@ -26,6 +26,9 @@ _AYAT = re.compile(r"^(?:Ayat\s+)?\(\s*(\d+[a-z]?)\s*\)\s*")
 _ITEM = re.compile(r"^\s*(?:[a-z]|\d{1,2})[.)]\s+")
 _INLINE_AYAT = re.compile(r"(?<=[.;:])\s+(?=\(\d+[a-z]?\)\s)|\s+(?=(?:Ayat|Huruf) \(?\w+\)?\s)")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+_DASHES = re.compile(r"\s*-{3,}\s*")  # ruled blanks at line ends in form templates
+_CAPS = re.compile(r"^[A-Z][A-Z /&,]{2,60}$")  # an all-caps heading line: "PENGAWAS"
+_FILLER = re.compile(r"[-_.…]{3,}")  # blanks of form templates: "……(……) tahun;----"
 
 
 @dataclass(frozen=True)
@@ -56,21 +59,28 @@ class Draft:
 
 
 def split_units(text: str) -> list[Unit]:
-    """Split a provision into ayat (keeping their list items) and, for long prose, sentences."""
-    lines = [ln.strip() for ln in _INLINE_AYAT.sub("\n", text).splitlines()]
+    """Split a provision into ayat (keeping their list items) and, for long prose, sentences.
+
+    Lines wrapped in the middle of a sentence (PDF sources) are joined again.
+    """
+    lines = [_DASHES.sub(" ", ln).strip() for ln in _INLINE_AYAT.sub("\n", text).splitlines()]
     groups: list[list[str]] = []
     for line in lines:
-        if not line or _HEADING.match(line) or _EMPTY.match(line):
+        if not line or _HEADING.match(line) or _EMPTY.match(line) or _CAPS.match(line):
             continue
-        continues = groups and (_ITEM.match(line) or groups[-1][-1].rstrip().endswith((":", ",")))
-        if continues and not _AYAT.match(line):
+        previous = groups[-1][-1] if groups else ""
+        ended = previous.endswith((".", ";", ":", "?", "!"))
+        if not groups or (_AYAT.match(line) and ended):
+            groups.append([line])
+        elif _ITEM.match(line) and (ended or previous.endswith((" dan", " atau"))):
             groups[-1].append(line)
+        elif not ended or previous.endswith(":"):
+            groups[-1][-1] = f"{previous} {line}"  # a wrapped line, or prose after "...:"
         else:
             groups.append([line])
     units: list[Unit] = []
     for group in groups:
-        head = group[0]
-        match = _AYAT.match(head)
+        match = _AYAT.match(group[0])
         ayat = match.group(1) if match else None
         body = "\n".join(group)
         if len(group) == 1 and len(body) > MAX_CHARS:
@@ -94,9 +104,10 @@ def _weights(terms: Sequence[str], units: Sequence[Unit]) -> dict[str, float]:
 
 
 def score_unit(unit: Unit, weights: dict[str, float]) -> float:
-    """Sum of the weights of the question terms the unit contains."""
+    """Sum of the weights of the question terms the unit contains; template blanks halve it."""
     found = form_set(unit.text)
-    return sum(w for term, w in weights.items() if matches(term, found))
+    score = sum(w for term, w in weights.items() if matches(term, found))
+    return score / 2 if _FILLER.search(unit.text) else score
 
 
 def select(terms: Sequence[str], hits: Sequence[Hit]) -> list[Statement]:
@@ -132,8 +143,8 @@ def select(terms: Sequence[str], hits: Sequence[Hit]) -> list[Statement]:
 
 
 def shorten(text: str, limit: int) -> str:
-    """Collapse whitespace and cut at a word boundary with an ellipsis."""
-    flat = " ".join(text.split())
+    """Collapse whitespace and template blanks, and cut at a word boundary with an ellipsis."""
+    flat = " ".join(_FILLER.sub(" … ", text).split())
     if len(flat) <= limit:
         return flat
     return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
@@ -149,13 +160,19 @@ def statement_label(meta: dict, ayat: str | None) -> str:
     return citation
 
 
-def _display(unit: Unit) -> str:
+def _display(unit: Unit, terms: Sequence) -> str:
+    """The unit as shown: a long list keeps its opening line and the items the question names."""
     text = _AYAT.sub("", unit.text, count=1)
-    limit = MAX_LIST_CHARS if "\n" in unit.text else MAX_CHARS
+    lines = text.split("\n")
+    if len(lines) > 2 and len(text) > MAX_LIST_CHARS:
+        items = [ln for ln in lines[1:] if any(matches(t, form_set(ln)) for t in terms)]
+        if items and len(items) < len(lines) - 1:
+            text = "\n".join([lines[0], *items, "…"])
+    limit = MAX_LIST_CHARS if len(lines) > 1 else MAX_CHARS
     return shorten(text, limit)
 
 
-def compose(terms: Sequence[str], hits: Sequence[Hit]) -> Draft:
+def compose(terms: Sequence, hits: Sequence[Hit]) -> Draft:
     """A short answer: each chosen unit with its citation and a marker [n], and its sources."""
     statements = select(terms, hits)
     markers: dict[int, int] = {}
@@ -165,7 +182,7 @@ def compose(terms: Sequence[str], hits: Sequence[Hit]) -> Draft:
         n = markers.setdefault(st.hit_rank, len(markers) + 1)
         hit = hits[st.hit_rank]
         label = statement_label(hit.meta, st.unit.ayat)
-        lines.append(f"- {label}: {_display(st.unit)} [{n}]")
+        lines.append(f"- {label}: {_display(st.unit, terms)} [{n}]")
         quotes.setdefault(st.hit_rank, []).append(" ".join(st.unit.text.split()))
     if not lines:
         return Draft("", (), ())

@@ -51,7 +51,7 @@ def warning_text(meta: dict) -> str:
     note = str(meta.get("status_warning") or "").strip()
     note = note or _DEFAULT_SENTENCE.get(status_of(meta), "")
     current = str(meta.get("current_rule") or "").strip().rstrip(".")
-    if current and current.lower() not in note.lower():
+    if current and status_of(meta) != IN_FORCE and current.lower() not in note.lower():
         note += f" Ketentuan yang berlaku: {current}."
     label = meta.get("citation") or meta.get("doc_id", "")
     return f"{label}: {note}" if label else note

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from ..retrieval import text as rtext
+from ..retrieval.vocabulary import default_vocabulary
 
 words = rtext.words
 
@@ -16,26 +18,89 @@ STOPWORDS = rtext.STOPWORDS | frozenset(
     tidak tak harus perlu boleh wajib dapat berlaku diatur aturan aturannya atur ada atas akan
     pasal ayat huruf angka undang uu peraturan ketentuan sebutkan jelaskan maksudnya misalnya
     masih sudah belum hanya cuma benar memang begitu gitu serta secara bagi setiap tiap suatu
-    sesuatu punya sih nya the of yg dgn
+    sesuatu punya sih nya the of yg dgn maksimal minimal bukan biasa jadi baru sendiri satu
+    sekarang karena termasuk beda bedanya ikut terserah masing bikin pas banget kayak emang sebut
+    menyebut isinya bentuknya maksud
     """.split()
 )
 MIN_FORM = 4  # shortest root that may link two words
+EXPANSION_SHARE = 0.75  # share of an abbreviation's spelled-out words that must occur
+
+
+# Prefixes with the root letter a nasal prefix may have swallowed ("menerima" ← "terima").
+_PREFIXES = (
+    ("meny", "s"), ("peny", "s"), ("meng", "k"), ("peng", "k"), ("mem", "p"), ("pem", "p"),
+    ("men", "t"), ("pen", "t"), ("meng", ""), ("peng", ""), ("mem", ""), ("pem", ""),
+    ("men", ""), ("pen", ""), ("me", ""), ("pe", ""), ("per", ""), ("ber", ""), ("be", ""),
+    ("ter", ""), ("di", ""), ("ke", ""), ("se", ""),
+)  # fmt: skip
+_SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "i", "lah", "kah", "pun")
+
+
+def _candidates(word: str) -> set[str]:
+    """Possible roots of an affixed word: one suffix and/or one prefix removed."""
+    bases = {word} | {word[: -len(s)] for s in _SUFFIXES if word.endswith(s)}
+    out = set(bases)
+    for base in bases:
+        for prefix, restore in _PREFIXES:
+            if base.startswith(prefix):
+                out.add(restore + base[len(prefix) :])
+    return out
 
 
 @lru_cache(maxsize=50_000)
 def forms(word: str) -> frozenset[str]:
     """A word and its possible roots: two words match when their forms meet."""
-    cands = rtext.stem_candidates(word) if word.isalpha() and len(word) >= 6 else []
-    return frozenset([word] + [c for c in cands if len(c) >= MIN_FORM and c not in STOPWORDS])
+    if not word.isalpha() or len(word) < 6:
+        return frozenset([word])
+    roots = {c for c in _candidates(word) if len(c) >= MIN_FORM and c not in STOPWORDS}
+    return frozenset(roots | {word})
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of a question; an abbreviation also carries its spelled-out words."""
+
+    word: str
+    expansion: tuple[str, ...] = ()
+
+
+@cache
+def _abbreviations() -> dict[str, tuple[str, bool, tuple[str, ...]]]:
+    """Lower-cased abbreviation → (as written, case-sensitive?, content words of its expansion)."""
+    out = {}
+    for a in default_vocabulary().abbreviations:
+        spelled = tuple(w for w in words(a.expansion) if w not in STOPWORDS)
+        out.setdefault(a.short.lower(), (a.short, a.exact, spelled))
+    return out
 
 
 def content_terms(text: str) -> list[str]:
     """The content words of a text, in order, without repeats."""
     out: list[str] = []
     for w in words(text):
-        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()) or w in out:
+        if _is_stopword(w) or (len(w) < 2 and not w.isdigit()) or w in out:
             continue
         out.append(w)
+    return out
+
+
+def _is_stopword(word: str) -> bool:
+    """A stopword, also with a particle attached: "bisakah", "bolehlah", "itupun"."""
+    if word in STOPWORDS:
+        return True
+    return any(word.endswith(p) and word[: -len(p)] in STOPWORDS for p in ("kah", "lah", "pun"))
+
+
+def question_terms(text: str) -> list[Term]:
+    """Content words of a question, abbreviations ("KSP") with their spelled-out words."""
+    out: list[Term] = []
+    for w in content_terms(text):
+        abbr = _abbreviations().get(w)
+        if abbr and (not abbr[1] or abbr[0] in text):
+            out.append(Term(w, abbr[2]))
+        else:
+            out.append(Term(w))
     return out
 
 
@@ -48,12 +113,18 @@ def form_set(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def matches(term: str, text_forms: frozenset[str]) -> bool:
-    """True if the term, or one of its roots, occurs among the forms of a text."""
-    return not forms(term).isdisjoint(text_forms)
+def matches(term: str | Term, text_forms: frozenset[str]) -> bool:
+    """True if the term (or one of its roots, or most words of its expansion) is in the text."""
+    if isinstance(term, str):
+        return not forms(term).isdisjoint(text_forms)
+    if not forms(term.word).isdisjoint(text_forms):
+        return True
+    spelled = term.expansion
+    found = sum(not forms(w).isdisjoint(text_forms) for w in spelled)
+    return bool(spelled) and found >= EXPANSION_SHARE * len(spelled)
 
 
-def coverage(terms: Iterable[str], text: str) -> float:
+def coverage(terms: Iterable[str | Term], text: str) -> float:
     """Share of the terms found in the text (1.0 when there are no terms)."""
     terms = list(terms)
     if not terms:
