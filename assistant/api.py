@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ConfigDict, Field
 
 from .answer.types import Answer
 from .retrieval.types import Filters
+
+_BASIC = HTTPBasic(auto_error=False)
 
 
 class FiltersIn(BaseModel):
@@ -87,10 +91,33 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
     }
 
 
-def create_api(assistant) -> FastAPI:
-    """A FastAPI app with `/api/ask` and `/api/stats` over `assistant`."""
+def _guard(auth: tuple[str, str] | None):
+    """A dependency that demands HTTP Basic credentials when `auth` is set."""
+
+    def check(credentials: Annotated[HTTPBasicCredentials | None, Depends(_BASIC)]) -> None:
+        if auth is None:
+            return
+        ok = credentials is not None and all(
+            secrets.compare_digest(given.encode(), wanted.encode())
+            for given, wanted in zip((credentials.username, credentials.password), auth)
+        )
+        if not ok:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "Perlu login (nama pengguna dan kata sandi).",
+                headers={"WWW-Authenticate": "Basic"},
+            )
+
+    return check
+
+
+def create_api(assistant, auth: tuple[str, str] | None = None) -> FastAPI:
+    """A FastAPI app with `/api/ask` and `/api/stats` over `assistant` (HTTP Basic if `auth`)."""
     app = FastAPI(
-        title="Asisten Regulasi Koperasi", docs_url="/api/docs", openapi_url="/api/openapi.json"
+        title="Asisten Regulasi Koperasi",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(_guard(auth))],
     )
 
     @app.post("/api/ask")

@@ -307,7 +307,7 @@ def _auth(settings: Settings):
 
 def build_app(assistant, settings: Settings) -> FastAPI:
     """FastAPI with `/api/ask` and the Gradio UI mounted at `/`."""
-    app = create_api(assistant)
+    app = create_api(assistant, _auth(settings))
     return gr.mount_gradio_app(
         app,
         build_blocks(assistant, settings),

@@ -135,3 +135,30 @@ def test_feedback_records_append_as_json_lines(tmp_path):
     assert rows[0]["comment"] == "bagus" and rows[0]["question"] == "q?" and rows[0]["time"]
     with pytest.raises(ValueError):
         fb.feedback_record(answer, "meh")
+
+
+def test_login_protects_the_json_api_and_the_ui(assistant):
+    from assistant.config import Settings
+    from assistant.ui import build_app
+
+    settings = Settings(auth_user="dekopin", auth_password="rahasia")
+    client = TestClient(build_app(assistant, settings))
+    assert client.post("/api/ask", json={"question": FOUNDERS}).status_code == 401
+    wrong = client.post("/api/ask", json={"question": FOUNDERS}, auth=("dekopin", "salah"))
+    assert wrong.status_code == 401
+    ok = client.post("/api/ask", json={"question": FOUNDERS}, auth=("dekopin", "rahasia"))
+    assert ok.status_code == 200 and ok.json()["citations"]
+    assert client.get("/config").status_code == 401
+    assert client.post("/login", data={"username": "dekopin", "password": "rahasia"}).json() == {
+        "success": True
+    }
+    assert client.get("/config").status_code == 200
+
+
+def test_without_login_everything_is_open(assistant):
+    from assistant.config import Settings
+    from assistant.ui import build_app
+
+    client = TestClient(build_app(assistant, Settings()))
+    assert client.get("/config").status_code == 200
+    assert client.get("/api/stats").json()["documents"] == 4
