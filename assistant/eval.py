@@ -186,6 +186,9 @@ def ablations(base) -> list[tuple[str, object]]:
         ("- stemming", {"stemming": False}),
         ("- context in BM25", {"context_in_lexical": 0.0}),
         ("- penjelasan in BM25", {"penjelasan_in_lexical": 0.0}),
+        ("- type focus ('menurut UU')", {"type_focus": False}),
+        ("- part weights", {"part_weights": {}}),
+        ("- weighted fusion (equal, k=60)", {"dense_weight": 1.0, "rrf_k": 60}),
     ]
     naive = replace(
         base,
@@ -195,7 +198,9 @@ def ablations(base) -> list[tuple[str, object]]:
         vocabulary=False,
         multi_query=False,
         doc_focus=False,
+        type_focus=False,
         status_ranking=False,
+        part_weights={},
         follow_amendments=False,
     )
     return (

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.lexical import BM25
-from assistant.retrieval.lookup import build_catalog, find_references, lookup
+from assistant.retrieval.lookup import build_catalog, find_references, lookup, mentioned_types
 from assistant.retrieval.retriever import (
     HybridRetriever,
     RetrievalOptions,
@@ -291,6 +291,9 @@ def test_retriever_fuses_looks_up_and_down_ranks(settings, embed_demo):
     assert hits[0].id == "uu-25-1992/pasal-6" and hits[0].signals["lookup"] == 1
     # the amended provision pulls in the text that amended it, right after it
     assert hits[1].id == "uu-11-2020-bab-v/pasal-86-angka-1"
+    # found by search (not asked for by reference): the text in force comes before the amended one
+    ids = [h.id for h in r.retrieve("koperasi primer dibentuk sekurang-kurangnya orang", k=5)]
+    assert ids.index("uu-11-2020-bab-v/pasal-86-angka-1") < ids.index("uu-25-1992/pasal-6")
     hits = r.retrieve("koperasi bubar", k=2, mode=RetrievalMode.TEXT)
     assert hits[0].id == "uu-25-1992/pasal-46" and "dense" not in hits[0].signals
     assert hits[0].signals["lexical"] == 1 and hits[0].signals["bm25"] > 0
@@ -322,3 +325,15 @@ def test_empty_tables_match_nothing():
     vocab = parse_vocabulary('[abbreviations]\nSHU = "sisa hasil usaha"\n')
     assert expand_abbreviations("SHU dan AD", vocab) == "SHU (sisa hasil usaha) dan AD"
     assert lay_terms("koperasi bubar", vocab) == [] and alias_spans("uu koperasi", vocab) == []
+
+
+def test_bare_type_mentions_name_every_document_of_that_kind(catalog):
+    vocab = default_vocabulary()
+    assert mentioned_types("maksudnya apa menurut UU?", catalog, vocab) == {
+        "uu-25-1992",
+        "uu-17-2012",
+        "uu-11-2020-bab-v",
+    }
+    assert mentioned_types("menurut UU 25/1992", catalog, vocab) == set()
+    assert mentioned_types("menurut UU Perkoperasian", catalog, vocab) == set()  # an alias
+    assert mentioned_types("apa kata PP soal ini", catalog, vocab) == {"pp-9-1995"}

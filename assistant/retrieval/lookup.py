@@ -53,6 +53,9 @@ _DOC = re.compile(
     r"(?:/|tahun|thn\.?|th\.?)\s*(?P<tahun>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+_BARE_TYPE = re.compile(
+    rf"\b(?P<type>{_TYPES})\b(?!\s*(?:ri\s+)?(?:no\.?|nomor)?\s*\d)", re.IGNORECASE
+)
 _UNTYPED_DOC = re.compile(r"\bnomor\s+(?P<nomor>\d+)\s+tahun\s+(?P<tahun>(?:19|20)\d\d)\b", re.I)
 _PASAL = re.compile(
     r"\b(?P<pj>penjelasan\s+(?:atas\s+)?)?pasal\s+(?P<pasal>\d+[a-z]?)\b"
@@ -220,3 +223,14 @@ def lookup(refs: Sequence[Reference], catalog: Catalog) -> list[str]:
     for ref in refs:
         out += [i for i in provision_ids(ref, catalog) if i not in out]
     return out
+
+
+def mentioned_types(query: str, catalog: Catalog, vocab: Vocabulary) -> set[str]:
+    """Doc ids of every indexed document of a kind named without a number ("menurut UU")."""
+    aliases = alias_spans(query, vocab)
+    prefixes = {
+        TYPE_WORDS[" ".join(m["type"].lower().split())]
+        for m in _BARE_TYPE.finditer(query)
+        if not any(s <= m.start() < e for s, e, _ in aliases)
+    }
+    return {d.doc_id for d in catalog.docs if d.prefix in prefixes}

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from .fusion import rrf
 from .lexical import BM25
-from .lookup import Catalog, Reference, build_catalog, find_references, lookup
+from .lookup import (
+    Catalog,
+    Reference,
+    build_catalog,
+    find_references,
+    lookup,
+    mentioned_types,
+)
 from .text import Analyzer, reference_tokens, vocabulary
 from .types import Filters, Hit, RetrievalMode
 from .vocabulary import Vocabulary, default_vocabulary, expand_query
@@ -31,19 +39,24 @@ class RetrievalOptions:
     vocabulary: bool = True
     multi_query: bool = True  # also rank the raw question, besides the expanded one
     doc_focus: bool = True  # a named document ("UU UMKM") gets its own ranking
+    type_focus: bool = True  # "menurut UU" without a number: UU texts get their own ranking
     status_ranking: bool = True
     follow_amendments: bool = True  # an amended provision pulls in the text that amended it
     stemming: bool = True
     context_in_lexical: float = 1.0  # weight of the context header in BM25 (0 = left out)
     penjelasan_in_lexical: float = 0.5  # weight of a Pasal's Penjelasan in its BM25 text
-    rrf_k: int = 60
-    dense_weight: float = 1.0
+    rrf_k: int = 20
+    dense_weight: float = 0.7
     lexical_weight: float = 1.0
     status_penalty: float = 0.5  # score multiplier of provisions no longer in force
     candidates: int = 60
     expand_dense: bool = False  # embed the expanded question (measured worse than the raw one)
     expansion_weight: float = 0.4  # BM25 weight of terms only the expansion adds
     program_weight: float = 1.0  # score multiplier of programme documents (secondary sources)
+    # score multipliers by part: preambles (Menimbang/Mengingat) and annexes rarely hold the rule
+    part_weights: Mapping[str, float] = field(
+        default_factory=lambda: {"pembukaan": 0.7, "penutup": 0.85}
+    )
 
 
 def matches(meta: dict, filters: Filters | None) -> bool:
@@ -212,6 +225,8 @@ class HybridRetriever:
                 add("lexical_raw", found, o.lexical_weight * 0.5, "")
         if o.doc_focus:
             focus_docs = {d for r in refs if not r.pasal for d in r.doc_ids}
+            if o.type_focus and not focus_docs:
+                focus_docs = mentioned_types(query, self.catalog, self.vocab)
             if focus_docs and o.lexical:
                 terms = self.query_terms(query, expanded, o)
                 add("focus", self._focus(terms, focus_docs, mask, o), 1.0, "")
@@ -224,6 +239,7 @@ class HybridRetriever:
                 signals[cid]["status_penalty"] = o.status_penalty
             if meta.get("kind") == "program":
                 score *= o.program_weight
+            score *= o.part_weights.get(meta.get("part", ""), 1.0)
             scored.append((cid, score))
         scored.sort(key=lambda x: -x[1])
         order = [cid for cid, _ in scored]
@@ -261,16 +277,22 @@ class HybridRetriever:
         """After each amended or deleted provision, the chunks of the text that now holds the rule."""
         out: list[str] = []
         for cid in order:
-            if cid not in out:
-                out.append(cid)
             meta = self.metas[self.position[cid]]
-            if meta.get("status") not in ("diubah", "dihapus") or not meta.get("pasal"):
-                continue
-            for target in self._current_chunks(meta):
-                if target not in out and self._passes(target, mask):
-                    out.append(target)
-                    signals.setdefault(target, {})["amends"] = cid
-                    scores.setdefault(target, scores.get(cid, 0.0))
+            current: list[str] = []
+            if meta.get("status") in ("diubah", "dihapus") and meta.get("pasal"):
+                current = [
+                    t
+                    for t in self._current_chunks(meta)
+                    if t not in out and t != cid and self._passes(t, mask)
+                ]
+            for target in current:
+                signals.setdefault(target, {})["amends"] = cid
+                scores.setdefault(target, scores.get(cid, 0.0))
+            # the text in force goes first, unless the amended provision itself was asked for
+            asked = "lookup" in signals.get(cid, {})
+            for item in ([cid] + current) if asked else (current + [cid]):
+                if item not in out:
+                    out.append(item)
         return out
 
     def _current_chunks(self, meta: dict) -> list[str]:
