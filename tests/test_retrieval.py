@@ -268,6 +268,14 @@ def _small_index(settings, embedder):
             | {"status": "berlaku"},
         ),
     ]
+    rows.append(
+        (
+            "uu-11-2020-bab-v/pasal-86-angka-6",
+            "Pasal 44A (1) Koperasi dapat menjalankan kegiatan usaha berdasarkan prinsip syariah.",
+            _meta("uu-11-2020-bab-v", "11", 2020, "44A", order=7, label="Pasal 86 angka 6")
+            | {"status": "berlaku"},
+        )
+    )
     index = Index(settings, embedder)
     metas = []
     for _cid, _text, m in rows:
@@ -285,12 +293,17 @@ def test_retriever_fuses_looks_up_and_down_ranks(settings, embed_demo):
     registry = parse_registry(
         '[[entry]]\ndoc = "uu-25-1992"\npasal = "6"\nchange = "diubah"\nby = "UU 11/2020"\n'
         'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "9 orang"\nsource = "t"\n'
+        '[[entry]]\ndoc = "uu-25-1992"\npasal = "44A"\nchange = "disisipkan"\nby = "UU 11/2020"\n'
+        'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "syariah"\nsource = "t"\n'
     )
     r = HybridRetriever(_small_index(settings, embed_demo), embed_demo, registry=registry)
     hits = r.retrieve("Pasal 6 UU 25/1992", k=3)
     assert hits[0].id == "uu-25-1992/pasal-6" and hits[0].signals["lookup"] == 1
     # the amended provision pulls in the text that amended it, right after it
     assert hits[1].id == "uu-11-2020-bab-v/pasal-86-angka-1"
+    # a Pasal that a later act inserted resolves to the inserting text
+    hits = r.retrieve("Pasal 44A UU Perkoperasian", k=2)
+    assert hits[0].id == "uu-11-2020-bab-v/pasal-86-angka-6" and hits[0].signals["lookup"] == 1
     # found by search (not asked for by reference): the text in force comes before the amended one
     ids = [h.id for h in r.retrieve("koperasi primer dibentuk sekurang-kurangnya orang", k=5)]
     assert ids.index("uu-11-2020-bab-v/pasal-86-angka-1") < ids.index("uu-25-1992/pasal-6")

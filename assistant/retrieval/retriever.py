@@ -18,6 +18,7 @@ from .lookup import (
     find_references,
     lookup,
     mentioned_types,
+    provision_ids,
 )
 from .text import Analyzer, reference_tokens, vocabulary
 from .types import Filters, Hit, RetrievalMode
@@ -246,7 +247,7 @@ class HybridRetriever:
         scores = dict(scored)
         if o.lookup:
             top = scored[0][1] if scored else 0.0
-            found = [cid for cid in lookup(refs, self.catalog) if self._passes(cid, mask)]
+            found = [cid for cid in self._lookup(refs) if self._passes(cid, mask)]
             for rank, cid in enumerate(found, start=1):
                 signals.setdefault(cid, {})["lookup"] = rank
                 scores[cid] = top + 1.0 / rank
@@ -259,6 +260,21 @@ class HybridRetriever:
             for h in hits:
                 h.signals["missing_refs"] = missing
         return hits
+
+    def _lookup(self, refs: list[Reference]) -> list[str]:
+        """Chunk ids of the referenced provisions; a Pasal a later act inserted ("Pasal 44A UU
+        25/1992") resolves through the registry to the text that inserted it."""
+        out = lookup(refs, self.catalog)
+        if self.registry is None:
+            return out
+        for ref in refs:
+            if not ref.pasal or provision_ids(ref, self.catalog):
+                continue
+            for doc_id in ref.doc_ids:
+                part = PENJELASAN if ref.penjelasan else "batang_tubuh"
+                meta = {"doc_id": doc_id, "pasal": ref.pasal, "part": part}
+                out += [cid for cid in self._current_chunks(meta) if cid not in out]
+        return out
 
     def _passes(self, cid: str, mask: np.ndarray | None) -> bool:
         return mask is None or bool(mask[self.position[cid]])
