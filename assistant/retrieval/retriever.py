@@ -143,6 +143,7 @@ class HybridRetriever:
             self.roots = vocabulary(self.texts)
             self._bm25: dict[tuple, BM25] = {}
             self._doc_ids = np.array([m.get("doc_id", "") for m in self.metas], dtype=object)
+        self.bm25(self.options)  # build the default keyword index now, not on the first question
 
     def bm25(self, options: RetrievalOptions) -> BM25:
         """The BM25 index for the index-time options (built once per combination)."""
