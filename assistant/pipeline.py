@@ -153,25 +153,44 @@ LONG_QUESTION = (
 )
 
 
+def word_frequencies(index: Index):
+    """In how many chunks of the index each word form occurs (see answer.terms.Frequencies)."""
+    from .answer.terms import Frequencies
+
+    return Frequencies.of(f"{r.text} {r.meta.get('context', '')}" for r in index.records())
+
+
 class Assistant:
     """The question-answering facade: one index, embedder, retriever and (optional) chat model."""
 
-    def __init__(self, settings: Settings, index: Index, retriever, chat_model=None):
+    def __init__(
+        self, settings: Settings, index: Index, retriever, chat_model=None, frequencies=None
+    ):
         self.settings = settings
         self.index = index
         self.retriever = retriever
         self.chat_model = chat_model
+        self.frequencies = frequencies  # word counts over the index, for the refusal decision
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, embedder=None, chat_model=None) -> Assistant:
-        """Open the existing index and build the retriever and chat model once."""
+    def from_settings(
+        cls, settings: Settings, *, embedder=None, chat_model=None, warm: bool = True
+    ) -> Assistant:
+        """Open the existing index and build the retriever and chat model once.
+
+        With `warm`, one throwaway retrieval loads the model and the keyword index now, so the
+        first user's question is not the one that waits for them.
+        """
         from .answer import llm
         from .retrieval.retriever import build_retriever
 
         index = open_index(settings, embedder, create=False)
         retriever = build_retriever(settings, index, index.embedder)
         model = chat_model if chat_model is not None else llm.chat_model(settings)
-        return cls(settings, index, retriever, model)
+        assistant = cls(settings, index, retriever, model, word_frequencies(index))
+        if warm and index.count():
+            assistant.retrieve("koperasi", k=1)
+        return assistant
 
     @property
     def mode(self) -> str:
@@ -201,7 +220,7 @@ class Assistant:
             return Answer(
                 question=question or "", text=message, notice=message, mode=self._mode_code()
             )
-        resolved = followup.resolve(text, history)
+        resolved = followup.resolve(text, followup.pairs(history))
         hits = self.retrieve(resolved, filters=filters, k=k)
         answer = compose.answer(
             text,
@@ -212,6 +231,7 @@ class Assistant:
             mode=self._mode_code(),
             timeout=self.settings.llm_timeout,
             named_missing=self._named_missing(resolved, filters),
+            frequencies=self.frequencies,
         )
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
@@ -227,46 +247,40 @@ class Assistant:
             return "extractive"
         return f"{self.settings.answer_mode}/{self.settings.llm_model}"
 
-    def provision(self, chunk_id: str) -> list:
-        """All chunks of the chunk's Pasal (same document, Pasal and part), in order."""
+    def _runs(self, chunk_id: str) -> tuple[list[list], int | None]:
+        """The chunk's document part as runs of consecutive chunks of one Pasal, and its run."""
         found = self.index.get([chunk_id])
         if not found:
-            return []
-        meta = found[0].meta
-        if not meta.get("pasal"):
-            return found
-        where = {
-            "$and": [
-                {"doc_id": meta["doc_id"]},
-                {"pasal": meta["pasal"]},
-                {"part": meta.get("part", "")},
-            ]
-        }
-        return sorted(self.index.records(where), key=lambda r: r.meta.get("order", 0))
-
-    def neighbour(self, chunk_id: str, step: int = 1) -> str | None:
-        """The first chunk of the next (step=+1) or previous (step=-1) Pasal in the same document."""
-        found = self.index.get([chunk_id])
-        if not found or step == 0:
-            return None
+            return [], None
         meta = found[0].meta
         where = {"$and": [{"doc_id": meta["doc_id"]}, {"part": meta.get("part", "")}]}
         records = sorted(self.index.records(where), key=lambda r: r.meta.get("order", 0))
         if meta.get("pasal"):
             records = [r for r in records if r.meta.get("pasal")]
-        groups: list[list[str]] = []  # consecutive chunks of one Pasal (or one unnumbered block)
+        runs: list[list] = []
         last = None
         for rec in records:
+            # an amending act holds several changes to a "Pasal 6": only neighbours join
             key = rec.meta.get("pasal") or rec.id
             if key != last:
-                groups.append([])
+                runs.append([])
                 last = key
-            groups[-1].append(rec.id)
-        here = next((i for i, ids in enumerate(groups) if chunk_id in ids), None)
-        if here is None:
+            runs[-1].append(rec)
+        here = next((i for i, run in enumerate(runs) if any(r.id == chunk_id for r in run)), None)
+        return runs, here
+
+    def provision(self, chunk_id: str) -> list:
+        """All chunks of the chunk's Pasal (same document, Pasal and part), in order."""
+        runs, here = self._runs(chunk_id)
+        return runs[here] if here is not None else []
+
+    def neighbour(self, chunk_id: str, step: int = 1) -> str | None:
+        """The first chunk of the next (step=+1) or previous (step=-1) Pasal in the same document."""
+        runs, here = self._runs(chunk_id)
+        if here is None or step == 0:
             return None
         there = here + (1 if step > 0 else -1)
-        return groups[there][0] if 0 <= there < len(groups) else None
+        return runs[there][0].id if 0 <= there < len(runs) else None
 
     def stats(self) -> dict:
         """Index statistics (documents, chunks, per document, last ingest)."""

@@ -107,6 +107,18 @@ def test_self_contained_questions_are_left_alone():
     assert followup.resolve("kalau koperasi sekunder?", ()) == "kalau koperasi sekunder?"
 
 
+def test_history_in_pairs_or_chat_messages():
+    messages = [
+        {"role": "user", "content": "Apa tugas pengurus?"},
+        {"role": "assistant", "content": "…"},
+    ]
+    assert followup.pairs(messages) == [("Apa tugas pengurus?", "")]
+    assert followup.pairs([["Apa tugas pengurus?", None], ("x", "y"), 3]) == [
+        ("Apa tugas pengurus?", ""),
+        ("x", "y"),
+    ]
+
+
 # --- citation checks ------------------------------------------------------------------------
 
 
@@ -252,6 +264,9 @@ def test_words_no_passage_holds_and_absent_documents_lower_confidence(hits):
     ev = refusal.assess(question, hits)
     assert ev.missing == 3  # skor, predikat, sehat
     assert refusal.should_refuse(ev)
+    # with word counts of the whole index, only words the corpus hardly knows count as missing
+    corpus = terms.Frequencies.of([BOARD, FOUNDING, AUDIT] + ["Koperasi sehat dinilai."] * 300)
+    assert refusal.assess(question, hits, frequencies=corpus).missing == 2
     named = refusal.assess("Siapa yang boleh minta audit akuntan publik?", hits, named_missing=1)
     assert refusal.confidence(named) == pytest.approx(1.0 - refusal.NAMED_MISSING_WEIGHT)
 

@@ -56,10 +56,18 @@ def test_amended_rule_carries_a_status_warning(assistant):
 
 
 def test_in_force_answer_has_no_warning(assistant):
-    answer = assistant.ask("KSP kelebihan dana, boleh ditempatkan di bank atau koperasi lain?")
+    answer = assistant.ask("Siapa yang menandatangani laporan tahunan koperasi?")
     assert not answer.refused
-    assert answer.sources[0].doc_id == "pp-9-1995"
-    assert answer.warnings == ()
+    assert ("uu-25-1992", "36") in _pasals(answer)
+    assert all(s.status == "berlaku" and not s.status_warning for s in answer.sources)
+    assert answer.warnings == () and "⚠" not in answer.text
+
+
+def test_amended_text_is_preferred_and_the_old_one_flagged(assistant):
+    answer = assistant.ask("Berapa jumlah orang minimal untuk membentuk koperasi primer?")
+    assert answer.sources[0].doc_id == "uu-11-2020-bab-v"
+    assert "9 (sembilan) orang" in answer.sources[0].quote
+    assert any(w.startswith("UU 25/1992 Pasal 6") for w in answer.warnings)
 
 
 def test_unanswerable_question_is_refused(assistant):
@@ -89,7 +97,8 @@ def test_provision_and_neighbours(assistant):
         if r.meta["pasal"]:
             key = (r.meta["doc_id"], r.meta["part"], r.meta["pasal"])
             groups.setdefault(key, []).append(r)
-    long_key = next(k for k, rs in groups.items() if len(rs) > 1)
+    long_key = ("uu-17-2012", "batang_tubuh", "1")  # a long Pasal split into several chunks
+    assert len(groups[long_key]) > 1
     last = max(groups[long_key], key=lambda r: r.meta["order"])
     chunks = assistant.provision(last.id)
     assert [c.id for c in chunks] == [
@@ -106,6 +115,9 @@ def test_provision_and_neighbours(assistant):
     first = min(body, key=lambda r: r.meta["order"])
     assert assistant.neighbour(first.id, -1) is None
     assert assistant.provision("tidak-ada/pasal-1") == []
+    # an amending act changes two different "Pasal 6" (of two laws): they are not one provision
+    change = assistant.provision("uu-11-2020-bab-v/pasal-86-angka-1")
+    assert [c.id for c in change] == ["uu-11-2020-bab-v/pasal-86-angka-1"]
 
 
 def test_stats(assistant):

@@ -126,12 +126,14 @@ def answer(
     mode: str = "extractive",
     timeout: float = 60.0,
     named_missing: int = 0,
+    frequencies=None,
 ) -> Answer:
     """Refuse when the evidence is weak, else answer with the model (if any) or extractively.
 
-    `named_missing` counts documents the question names that the index does not hold.
+    `named_missing` counts documents the question names that the index does not hold;
+    `frequencies` (terms.Frequencies over the index) tells rare words from common ones.
     """
-    evidence = refusal.assess(resolved or question, hits, named_missing)
+    evidence = refusal.assess(resolved or question, hits, named_missing, frequencies)
     if refusal.should_refuse(evidence, threshold):
         return replace(refused(question, hits, resolved), mode=mode)
     if model is None:

@@ -66,6 +66,20 @@ def topic_terms(previous: str, question: str) -> list[str]:
     return [w for i, w in enumerate(prev) if not shared[i] and i not in dropped]
 
 
+def pairs(history) -> list[tuple[str, str]]:
+    """(question, answer) pairs from pairs or from chat messages ({"role", "content"} dicts)."""
+    out: list[tuple[str, str]] = []
+    for item in history or ():
+        if isinstance(item, dict):
+            content = item.get("content")
+            if item.get("role") == "user" and isinstance(content, str):
+                out.append((content, ""))
+        elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
+            answer = item[1] if len(item) > 1 and isinstance(item[1], str) else ""
+            out.append((item[0], answer))
+    return out
+
+
 def resolve(question: str, history: Sequence[tuple[str, str]] = ()) -> str:
     """The question made self-contained: elliptic follow-ups get the previous topic appended."""
     question = question.strip()

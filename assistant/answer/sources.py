@@ -87,14 +87,15 @@ def related(hits: Sequence[Hit], n: int = 3) -> tuple[Source, ...]:
 
 
 def collect_warnings(
-    cited: Iterable[Hit], hits: Sequence[Hit], question_terms: Sequence[str], top: int = 3
+    cited: Iterable[Hit], hits: Sequence[Hit], question_terms: Sequence, top: int = 3
 ) -> tuple[str, ...]:
     """Warnings of the cited provisions, plus those of changed provisions among the top hits.
 
     A changed provision that was retrieved near the top but not cited still matters: the
-    reader may know that older text, so the answer says it no longer holds. Only provisions
-    whose text holds at least half of the question's content words count, so that a stray
-    hit does not put a warning on a plain in-force answer.
+    reader may know that older text, so the answer says it no longer holds. It counts only
+    when its text covers the question's content words at least as well as the best cited
+    passage (and at least half of them), so that a hit that merely shares a word or two does
+    not put a warning on a plain in-force answer.
     """
     from .terms import coverage
 
@@ -112,10 +113,11 @@ def collect_warnings(
     cited_ids = {h.id for h in cited}
     for hit in cited:
         add(hit)
+    bar = max([RELATED_COVERAGE] + [coverage(question_terms, h.text) for h in cited])
     for hit in hits[:top]:
         if hit.id in cited_ids or status_of(hit.meta) not in CHANGED:
             continue
-        if question_terms and coverage(question_terms, hit.text) < RELATED_COVERAGE:
+        if question_terms and coverage(question_terms, hit.text) < bar:
             continue
         add(hit)
     return tuple(out)

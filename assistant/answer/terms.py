@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from ..retrieval import text as rtext
@@ -131,3 +132,34 @@ def coverage(terms: Iterable[str | Term], text: str) -> float:
         return 1.0
     found = form_set(text)
     return sum(matches(t, found) for t in terms) / len(terms)
+
+
+@dataclass(frozen=True)
+class Frequencies:
+    """In how many indexed passages each word form occurs."""
+
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Frequencies:
+        """Count the forms of every passage once."""
+        counts: Counter[str] = Counter()
+        total = 0
+        for text in texts:
+            counts.update(form_set(text))
+            total += 1
+        return cls(total, dict(counts))
+
+    def _count(self, word: str) -> int:
+        return max((self.counts.get(f, 0) for f in forms(word)), default=0)
+
+    def share(self, term: str | Term) -> float:
+        """Share of passages holding the term (an abbreviation: its rarest spelled-out word)."""
+        if not self.total:
+            return 0.0
+        word = term if isinstance(term, str) else term.word
+        count = self._count(word)
+        if isinstance(term, Term) and term.expansion:
+            count = max(count, min(self._count(w) for w in term.expansion))
+        return count / self.total
