@@ -164,6 +164,8 @@ def test_wrapped_lines_are_joined_into_their_ayat():
         == "a. memiliki paling sedikit 2 (dua) orang tenaga kesehatan; dan"
     )
     assert "PENGAWAS" not in units[1].text
+    closing = extractive.split_units("Pasal 40\nKoperasi dapat meminta audit. BAB VII MODAL")
+    assert [u.text for u in closing] == ["Koperasi dapat meminta audit."]
 
 
 def test_split_units_keeps_list_items_with_their_ayat():

@@ -26,6 +26,7 @@ _AYAT = re.compile(r"^(?:Ayat\s+)?\(\s*(\d+[a-z]?)\s*\)\s*")
 _ITEM = re.compile(r"^\s*(?:[a-z]|\d{1,2})[.)]\s+")
 _INLINE_AYAT = re.compile(r"(?<=[.;:])\s+(?=\(\d+[a-z]?\)\s)|\s+(?=(?:Ayat|Huruf) \(?\w+\)?\s)")
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+_TRAILING_HEADING = re.compile(r"(?<=[.;:])\s+(?:BAB\s+[IVXLC]+|Bagian\s+[A-Z]\w+)\b[^.;:]*$")
 _DASHES = re.compile(r"\s*-{3,}\s*")  # ruled blanks at line ends in form templates
 _CAPS = re.compile(r"^[A-Z][A-Z /&,]{2,60}$")  # an all-caps heading line: "PENGAWAS"
 _FILLER = re.compile(r"[-_.…]{3,}")  # blanks of form templates: "……(……) tahun;----"
@@ -63,7 +64,10 @@ def split_units(text: str) -> list[Unit]:
 
     Lines wrapped in the middle of a sentence (PDF sources) are joined again.
     """
-    lines = [_DASHES.sub(" ", ln).strip() for ln in _INLINE_AYAT.sub("\n", text).splitlines()]
+    lines = [
+        _TRAILING_HEADING.sub("", _DASHES.sub(" ", ln)).strip()
+        for ln in _INLINE_AYAT.sub("\n", text).splitlines()
+    ]
     groups: list[list[str]] = []
     for line in lines:
         if not line or _HEADING.match(line) or _EMPTY.match(line) or _CAPS.match(line):
