@@ -154,6 +154,9 @@ def link_markers(text: str, markers: Iterable[int]) -> str:
 def chat_message(answer: Answer) -> str:
     """The assistant's chat message: linked answer text, then notice and status warnings."""
     lines = [link_markers(answer.text, (s.marker for s in answer.sources))]
+    resolved = answer.resolved_question.strip()
+    if resolved and resolved != answer.question.strip():
+        lines.insert(0, f"_Dipahami sebagai: {esc(resolved)}_")
     if answer.notice and answer.notice.strip() != answer.text.strip():
         lines.append(f"ℹ️ _{esc(answer.notice)}_")
     lines.extend(f"⚠️ {esc(w)}" for w in answer.warnings if w not in answer.text)

@@ -199,6 +199,16 @@ def test_answer_with_marker_source_status_and_full_pasal(page, server):
     assert page.dialogs == []
 
 
+def test_follow_up_question_uses_the_conversation(page):
+    pg = page.page
+    _ask(pg, FOUNDERS)
+    pg.fill("#pertanyaan textarea", "kalau koperasi sekunder?")
+    pg.click("#tombol-tanya")
+    pg.wait_for_selector("#chat :text('Dipahami sebagai')", timeout=ANSWER_WAIT_MS)
+    understood = pg.locator("#chat em", has_text="Dipahami sebagai").last.inner_text()
+    assert "koperasi sekunder" in understood and "mendirikan" in understood, understood
+
+
 def test_feedback_is_appended_to_the_jsonl(page, server):
     pg = page.page
     _ask(pg, FOUNDERS)

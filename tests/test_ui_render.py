@@ -230,3 +230,12 @@ def test_programme_sources_get_a_programme_badge_not_a_legal_status():
     first, second = html.split('id="sumber-2"')
     assert "badge-program" in first and "badge-berlaku" not in first
     assert "badge-berlaku" in second and "badge-program" not in second
+
+
+def test_resolved_follow_up_is_shown_above_the_answer():
+    a = Answer(
+        question="kalau sekunder?", text="Jawab [1]", resolved_question="kalau sekunder? pendiri"
+    )
+    assert render.chat_message(a).startswith("_Dipahami sebagai: kalau sekunder? pendiri_")
+    same = Answer(question="pendiri?", text="Jawab", resolved_question="pendiri?")
+    assert "Dipahami" not in render.chat_message(same)
