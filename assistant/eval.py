@@ -188,6 +188,7 @@ def ablations(base) -> list[tuple[str, object]]:
         ("- penjelasan in BM25", {"penjelasan_in_lexical": 0.0}),
         ("- type focus ('menurut UU')", {"type_focus": False}),
         ("- part weights", {"part_weights": {}}),
+        ("- section cap", {"section_cap": 0}),
         ("- weighted fusion (equal, k=60)", {"dense_weight": 1.0, "rrf_k": 60}),
     ]
     naive = replace(
@@ -201,6 +202,7 @@ def ablations(base) -> list[tuple[str, object]]:
         type_focus=False,
         status_ranking=False,
         part_weights={},
+        section_cap=0,
         follow_amendments=False,
     )
     return (

@@ -350,3 +350,32 @@ def test_bare_type_mentions_name_every_document_of_that_kind(catalog):
     assert mentioned_types("menurut UU 25/1992", catalog, vocab) == set()
     assert mentioned_types("menurut UU Perkoperasian", catalog, vocab) == set()  # an alias
     assert mentioned_types("apa kata PP soal ini", catalog, vocab) == {"pp-9-1995"}
+
+
+def test_section_cap_lets_other_sections_in(settings, embed_demo):
+    from assistant.index import Index
+
+    index = Index(settings, embed_demo)
+    texts = [f"lampiran standar simpan pinjam bagian {i}" for i in range(4)]
+    texts.append("pinjaman kepada anggota simpan pinjam")
+    ids = [f"permenkop-4-2025/lampiran/p{i}" for i in range(4)] + ["pp-9-1995/pasal-19"]
+    metas = [
+        _meta(i.split("/")[0], "4", 2025, "", "batang_tubuh", n, label="Lampiran")
+        | {"context": "", "status": "berlaku", "kind": "regulation"}
+        for n, i in enumerate(ids)
+    ]
+    metas[-1] |= {"label": "Pasal 19", "pasal": "19", "doc_id": "pp-9-1995"}
+    index.upsert(ids, texts, metas, embed_demo.embed_documents(texts))
+    r = HybridRetriever(index, embed_demo)
+    capped = [
+        h.id for h in r.retrieve("lampiran standar simpan pinjam", 5, mode=RetrievalMode.TEXT)
+    ]
+    assert capped.index("pp-9-1995/pasal-19") == 3  # after three chunks of the same Lampiran
+    off = RetrievalOptions(section_cap=0)
+    plain = [
+        h.id
+        for h in r.retrieve(
+            "lampiran standar simpan pinjam", 5, mode=RetrievalMode.TEXT, options=off
+        )
+    ]
+    assert plain.index("pp-9-1995/pasal-19") == 4

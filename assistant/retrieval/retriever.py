@@ -22,7 +22,7 @@ from .lookup import (
 )
 from .text import Analyzer, reference_tokens, vocabulary
 from .types import Filters, Hit, RetrievalMode
-from .vocabulary import Vocabulary, default_vocabulary, expand_query
+from .vocabulary import Vocabulary, default_vocabulary, expand_abbreviations, expand_query
 
 AMENDMENTS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "amendments.toml"
 NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
@@ -41,6 +41,7 @@ class RetrievalOptions:
     multi_query: bool = True  # also rank the raw question, besides the expanded one
     doc_focus: bool = True  # a named document ("UU UMKM") gets its own ranking
     type_focus: bool = True  # "menurut UU" without a number: UU texts get their own ranking
+    section_cap: int = 3  # >0: at most this many chunks of one section ahead of other sections
     status_ranking: bool = True
     follow_amendments: bool = True  # an amended provision pulls in the text that amended it
     stemming: bool = True
@@ -52,7 +53,8 @@ class RetrievalOptions:
     status_penalty: float = 0.5  # score multiplier of provisions no longer in force
     candidates: int = 60
     expand_dense: bool = False  # embed the expanded question (measured worse than the raw one)
-    expansion_weight: float = 0.4  # BM25 weight of terms only the expansion adds
+    abbreviation_weight: float = 0.4  # BM25 weight of spelled-out abbreviations (measured)
+    expansion_weight: float = 0.4  # BM25 weight of the legal wording of everyday phrases
     program_weight: float = 1.0  # score multiplier of programme documents (secondary sources)
     # score multipliers by part: preambles (Menimbang/Mengingat) and annexes rarely hold the rule
     part_weights: Mapping[str, float] = field(
@@ -173,9 +175,14 @@ class HybridRetriever:
         return expand_query(query, self.vocab, abbreviations=o.abbreviations, lay=o.vocabulary)
 
     def query_terms(self, query: str, expanded: str, o: RetrievalOptions) -> dict[str, float]:
-        """BM25 query terms: the question's own at weight 1, those only the expansion adds lower."""
+        """BM25 query terms: the question's own and spelled-out abbreviations at full weight,
+        the legal wording of everyday phrases at `expansion_weight`."""
         analyzer = self.bm25(o).analyzer
         terms = dict.fromkeys(analyzer.tokens(query), 1.0)
+        if o.abbreviations:
+            spelled = expand_abbreviations(query, self.vocab)
+            for tok in analyzer.tokens(spelled):
+                terms.setdefault(tok, o.abbreviation_weight)
         for tok in analyzer.tokens(expanded):
             terms.setdefault(tok, o.expansion_weight)
         return terms
@@ -253,6 +260,8 @@ class HybridRetriever:
                 signals.setdefault(cid, {})["lookup"] = rank
                 scores[cid] = top + 1.0 / rank
             order = found + [cid for cid in order if cid not in found]
+        if o.section_cap:
+            order = self._cap(order, o.section_cap, signals)
         if o.follow_amendments and self.registry is not None:
             order = self._follow(order[: k + 5], mask, signals, scores) + order[k + 5 :]
         missing = [r.written for r in refs if r.missing]
@@ -276,6 +285,18 @@ class HybridRetriever:
                 meta = {"doc_id": doc_id, "pasal": ref.pasal, "part": part}
                 out += [cid for cid in self._current_chunks(meta) if cid not in out]
         return out
+
+    def _cap(self, order: list[str], cap: int, signals: dict) -> list[str]:
+        """At most `cap` chunks of one section (same document and label) before the others;
+        looked-up chunks are exempt."""
+        seen: dict[tuple[str, str], int] = {}
+        head, tail = [], []
+        for cid in order:
+            meta = self.metas[self.position[cid]]
+            key = (meta.get("doc_id", ""), meta.get("label", ""))
+            seen[key] = seen.get(key, 0) + 1
+            (tail if seen[key] > cap and "lookup" not in signals.get(cid, {}) else head).append(cid)
+        return head + tail
 
     def _passes(self, cid: str, mask: np.ndarray | None) -> bool:
         return mask is None or bool(mask[self.position[cid]])
