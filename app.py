@@ -9,6 +9,9 @@ import time
 
 def main() -> int:
     started = time.perf_counter()
+    # gradio takes seconds to import: do it while the model and index load
+    ui_import = threading.Thread(target=lambda: __import__("assistant.ui"), daemon=True)
+    ui_import.start()
     from assistant.config import Settings
     from assistant.errors import AssistantError
 
@@ -22,6 +25,7 @@ def main() -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
 
+    ui_import.join()
     from assistant import ui
 
     if settings.share:
