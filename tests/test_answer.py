@@ -259,6 +259,7 @@ def test_refusal_evidence_reads_signals_and_lookup(hits):
     assert ev.lookup and ev.dense == 0.8
     assert not refusal.should_refuse(ev)
     assert refusal.should_refuse(refusal.assess("apa saja?", []))
+    assert refusal.should_refuse(refusal.assess("??? apa ya", hits))
 
 
 def test_words_no_passage_holds_and_absent_documents_lower_confidence(hits):

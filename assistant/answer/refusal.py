@@ -101,6 +101,8 @@ def confidence(ev: Evidence) -> float:
     """How well the hits cover the question: 1.0 for a found reference, lower is weaker."""
     if ev.lookup:
         return 1.0
+    if not ev.terms:
+        return 0.0  # "apa?", "???": nothing to look for
     return ev.coverage - MISSING_WEIGHT * ev.missing - NAMED_MISSING_WEIGHT * ev.named_missing
 
 
