@@ -118,6 +118,15 @@ def test_eval_command_on_a_real_index(subset_env, shared_dir, tmp_path, monkeypa
         assert key in s
     assert s["n"] == len(questions) and len(s["per_question"]) == len(questions)
     assert s["recall_at_5"] >= 0.8 and s["mrr_at_10"] >= 0.6
+    assert s["through"].startswith("retriever only")
+    # through the answer layer: an unanswerable question (a document the index lacks) counts
+    unanswerable = [q for q in load_questions(shared_dir / "eval" / "dev.jsonl") if not q["gold"]]
+    qa.write_text("\n".join(json.dumps(q) for q in questions[:3] + unanswerable[:2]))
+    assert main([str(qa), "--json", str(out)]) == 0
+    s = json.loads(out.read_text())
+    assert s["through"] == "Assistant.ask" and s["n"] == 5 and s["n_answerable"] == 3
+    assert all(isinstance(q["refused"], bool) for q in s["per_question"])
+    assert all(q["citations"] for q in s["per_question"] if not q["refused"])
 
 
 @pytest.mark.slow

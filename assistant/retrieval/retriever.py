@@ -202,55 +202,11 @@ class HybridRetriever:
             o = replace(o, dense=False)
         elif mode == RetrievalMode.VECTORS:
             o = replace(o, lexical=False)
-        expanded = self.expand(query, o)
         mask = self.mask(filters)
-        signals: dict[str, dict] = {}
-        rankings: list[list[str]] = []
-        weights: list[float] = []
-
-        def add(name: str, ranked: list[tuple[str, float]], weight: float, score_key: str):
-            ids = [cid for cid, _ in ranked]
-            for rank, (cid, score) in enumerate(ranked, start=1):
-                s = signals.setdefault(cid, {})
-                s.setdefault(name, rank)
-                if score_key:
-                    s.setdefault(score_key, round(score, 4))
-            if ids:
-                rankings.append(ids)
-                weights.append(weight)
-
         refs = self.references(query, filters) if o.lookup or o.doc_focus else []
-        if o.dense:
-            vector = self.embedder.embed_query(expanded if o.expand_dense else query)
-            dense = self.index.query(vector, o.candidates, chroma_where(filters))
-            add("dense", dense, o.dense_weight, "dense_score")
-        if o.lexical:
-            bm = self.bm25(o)
-            terms = self.query_terms(query, expanded, o)
-            found = [(self.ids[i], s) for i, s in bm.search(terms, o.candidates, mask)]
-            add("lexical", found, o.lexical_weight, "bm25")
-            if o.multi_query and expanded != query:
-                found = [(self.ids[i], s) for i, s in bm.search(query, o.candidates, mask)]
-                add("lexical_raw", found, o.lexical_weight * 0.5, "")
-        if o.doc_focus:
-            focus_docs = {d for r in refs if not r.pasal for d in r.doc_ids}
-            if o.type_focus and not focus_docs:
-                focus_docs = mentioned_types(query, self.catalog, self.vocab)
-            if focus_docs and o.lexical:
-                terms = self.query_terms(query, expanded, o)
-                add("focus", self._focus(terms, focus_docs, mask, o), 1.0, "")
-        fused = rrf(rankings, o.rrf_k, weights) if rankings else []
-        scored = []
-        for cid, score in fused:
-            meta = self.metas[self.position[cid]]
-            if o.status_ranking and meta.get("status") in NOT_IN_FORCE:
-                score *= o.status_penalty
-                signals[cid]["status_penalty"] = o.status_penalty
-            if meta.get("kind") == "program":
-                score *= o.program_weight
-            score *= o.part_weights.get(meta.get("part", ""), 1.0)
-            scored.append((cid, score))
-        scored.sort(key=lambda x: -x[1])
+        signals: dict[str, dict] = {}
+        rankings, weights = self._rankings(query, refs, filters, mask, o, signals)
+        scored = self._weigh(rrf(rankings, o.rrf_k, weights) if rankings else [], o, signals)
         order = [cid for cid, _ in scored]
         scores = dict(scored)
         if o.lookup:
@@ -263,13 +219,69 @@ class HybridRetriever:
         if o.section_cap:
             order = self._cap(order, o.section_cap, signals)
         if o.follow_amendments and self.registry is not None:
-            order = self._follow(order[: k + 5], mask, signals, scores) + order[k + 5 :]
-        missing = [r.written for r in refs if r.missing]
+            head = self._follow(order[: k + 5], mask, signals, scores)
+            order = head + [cid for cid in order[k + 5 :] if cid not in set(head)]
         hits = [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
+        missing = [r.written for r in refs if r.missing]
         if missing:  # the question names documents the index lacks: the answer layer may refuse
             for h in hits:
                 h.signals["missing_refs"] = missing
         return hits
+
+    def _rankings(self, query, refs, filters, mask, o: RetrievalOptions, signals: dict):
+        """Every signal's ranking (ids, best first) and its fusion weight; fills `signals`."""
+        rankings: list[list[str]] = []
+        weights: list[float] = []
+
+        def add(name: str, ranked: list[tuple[str, float]], weight: float, score_key: str = ""):
+            for rank, (cid, score) in enumerate(ranked, start=1):
+                s = signals.setdefault(cid, {})
+                s.setdefault(name, rank)
+                if score_key:
+                    s.setdefault(score_key, round(score, 4))
+            if ranked:
+                rankings.append([cid for cid, _ in ranked])
+                weights.append(weight)
+
+        expanded = self.expand(query, o)
+        if o.dense:
+            vector = self.embedder.embed_query(expanded if o.expand_dense else query)
+            dense = self.index.query(vector, o.candidates, chroma_where(filters))
+            add("dense", dense, o.dense_weight, "dense_score")
+        if not o.lexical:
+            return rankings, weights
+        bm = self.bm25(o)
+        terms = self.query_terms(query, expanded, o)
+        found = [(self.ids[i], s) for i, s in bm.search(terms, o.candidates, mask)]
+        add("lexical", found, o.lexical_weight, "bm25")
+        if o.multi_query and expanded != query:
+            found = [(self.ids[i], s) for i, s in bm.search(query, o.candidates, mask)]
+            add("lexical_raw", found, o.lexical_weight * 0.5)
+        if o.doc_focus:
+            focus = {d for r in refs if not r.pasal for d in r.doc_ids}
+            if o.type_focus and not focus:
+                focus = mentioned_types(query, self.catalog, self.vocab)
+            if focus:
+                in_docs = np.isin(self._doc_ids, list(focus))
+                if mask is not None:
+                    in_docs &= mask
+                found = [(self.ids[i], s) for i, s in bm.search(terms, o.candidates, in_docs)]
+                add("focus", found, 1.0)
+        return rankings, weights
+
+    def _weigh(self, fused: list[tuple[str, float]], o: RetrievalOptions, signals: dict):
+        """Apply the status, programme and part multipliers; best first."""
+        scored = []
+        for cid, score in fused:
+            meta = self.metas[self.position[cid]]
+            if o.status_ranking and meta.get("status") in NOT_IN_FORCE:
+                score *= o.status_penalty
+                signals[cid]["status_penalty"] = o.status_penalty
+            if meta.get("kind") == "program":
+                score *= o.program_weight
+            score *= o.part_weights.get(meta.get("part", ""), 1.0)
+            scored.append((cid, score))
+        return sorted(scored, key=lambda x: -x[1])
 
     def _lookup(self, refs: list[Reference]) -> list[str]:
         """Chunk ids of the referenced provisions; a Pasal a later act inserted ("Pasal 44A UU
@@ -300,16 +312,6 @@ class HybridRetriever:
 
     def _passes(self, cid: str, mask: np.ndarray | None) -> bool:
         return mask is None or bool(mask[self.position[cid]])
-
-    def _focus(
-        self, query: str, docs: set[str], mask, o: RetrievalOptions
-    ) -> list[tuple[str, float]]:
-        in_docs = np.isin(self._doc_ids, list(docs))
-        if mask is not None:
-            in_docs &= mask
-        if o.lexical:
-            return [(self.ids[i], s) for i, s in self.bm25(o).search(query, o.candidates, in_docs)]
-        return []
 
     def _follow(self, order: list[str], mask, signals: dict, scores: dict) -> list[str]:
         """After each amended or deleted provision, the chunks of the text that now holds the rule."""
