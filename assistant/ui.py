@@ -41,7 +41,7 @@ CSS = """
 .src-head {display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline;}
 .src-marker {font-weight: 700; color: var(--color-accent);}
 .src-title, .src-path {font-size: 0.85em; opacity: 0.8; margin: 2px 0 6px 0;}
-.src-text {white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.92em; line-height: 1.45;}
+.src-text {white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.95em; line-height: 1.45;}
 .src-text mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
 .dark .src-text mark {background: #92400e; color: #fff;}
 .src-penjelasan {margin-top: 6px; font-size: 0.9em;}
@@ -57,6 +57,8 @@ CSS = """
 .sources-empty {opacity: 0.7; padding: 8px 0;}
 .app-footer {font-size: 0.85em; opacity: 0.8; text-align: center; padding: 8px;}
 #tombol-tanya {min-width: 90px;}
+#chat .message-content, #chat .message-content .prose {font-size: 15px !important;
+  line-height: 1.5;}
 @media (max-width: 640px) {
   .source-card, .provision {padding: 8px;}
   .src-text {font-size: 0.9em;}
@@ -223,6 +225,7 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
                 chat = gr.Chatbot(
                     label="Percakapan",
                     show_label=False,
+                    layout="panel",
                     height=520,
                     buttons=["copy", "copy_all"],
                     feedback_options=None,
