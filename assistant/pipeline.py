@@ -232,8 +232,14 @@ class Assistant:
             timeout=self.settings.llm_timeout,
             named_missing=self._named_missing(resolved, filters),
             frequencies=self.frequencies,
+            superseded=self._superseded(hits),
         )
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _superseded(self, hits) -> list:
+        """Old provisions the retriever ranked near the top before putting in-force text first."""
+        ids = hits[0].signals.get("superseded", []) if hits else []
+        return [self.retriever.hit(cid) for cid in ids]
 
     def _named_missing(self, question: str, filters) -> int:
         """How many documents the question names that the index does not hold."""

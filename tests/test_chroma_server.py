@@ -28,8 +28,18 @@ def chroma_server(tmp_path):
     port = _free_port()
     chroma = Path(sys.executable).with_name("chroma")
     proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -49,7 +59,9 @@ def chroma_server(tmp_path):
 def test_ingest_and_query_through_a_chroma_server(chroma_server, settings, embed_demo, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURES, corpus)
-    remote = replace(settings, model="embed-demo", chroma_host="127.0.0.1", chroma_port=chroma_server)
+    remote = replace(
+        settings, model="embed-demo", chroma_host="127.0.0.1", chroma_port=chroma_server
+    )
     first = pipeline.ingest([corpus], remote, embedder=embed_demo, progress=False)
     assert first.added == first.chunks > 0
     assert not (settings.data_dir / "chroma").exists()

@@ -54,7 +54,9 @@ def test_changed_document_replaces_only_its_changed_chunks(corpus, demo_settings
     ingest(corpus, demo_settings, embed_demo)
     before = ids_of(demo_settings, embed_demo)
     doc = corpus / "uu-99-2030-koperasi-contoh.md"
-    doc.write_text(doc.read_text().replace("paling sedikit oleh 7 (tujuh)", "paling sedikit oleh 9 (sembilan)"))
+    doc.write_text(
+        doc.read_text().replace("paling sedikit oleh 7 (tujuh)", "paling sedikit oleh 9 (sembilan)")
+    )
     summary = ingest(corpus, demo_settings, embed_demo)
     after = ids_of(demo_settings, embed_demo)
     assert summary.updated >= 1 and summary.added == 0 and summary.deleted == 0
@@ -127,7 +129,10 @@ def test_stats_json_from_the_cli(corpus, demo_settings, embed_demo, monkeypatch)
     env = {"ASSISTANT_DATA_DIR": str(demo_settings.data_dir), "ASSISTANT_MODEL": "embed-demo"}
     out = subprocess.run(
         [sys.executable, "-m", "assistant", "stats", "--json"],
-        capture_output=True, text=True, check=True, env={**_base_env(), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**_base_env(), **env},
     )
     data = json.loads(out.stdout)
     assert data["documents"] == 3

@@ -41,14 +41,18 @@ def with_warnings(text: str, warnings: Sequence[str]) -> str:
 
 
 def extractive_answer(
-    question: str, hits: Sequence[Hit], resolved: str = "", notice: str = ""
+    question: str,
+    hits: Sequence[Hit],
+    resolved: str = "",
+    notice: str = "",
+    superseded: Sequence[Hit] = (),
 ) -> Answer:
     """The offline answer: the best ayat/sentences of the top hits, each with its marker."""
     terms = question_terms(resolved or question)
     draft = extractive.compose(terms, hits)
     if not draft.sources:
         return refused(question, hits, resolved, notice)
-    warnings = collect_warnings(draft.cited, hits, terms)
+    warnings = collect_warnings(draft.cited, hits, terms, superseded=superseded)
     return Answer(
         question=question,
         text=with_warnings(draft.text, warnings),
@@ -75,6 +79,7 @@ def model_answer(
     resolved: str = "",
     mode: str = "llm",
     timeout: float = 60.0,
+    superseded: Sequence[Hit] = (),
 ) -> Answer:
     """A model-written answer whose markers are checked; on failure the extractive answer."""
     given = list(hits[:LLM_PASSAGES])
@@ -82,7 +87,7 @@ def model_answer(
         raw = llm.generate(model, resolved or question, given, timeout)
     except llm.GenerationError as exc:
         notice = f"Model bahasa tidak dapat dipakai ({exc}); jawaban ekstraktif ditampilkan."
-        return extractive_answer(question, hits, resolved, notice)
+        return extractive_answer(question, hits, resolved, notice, superseded)
     allowed = range(1, len(given) + 1)
     check = citations.check(raw, allowed)
     if not check.cited:
@@ -91,7 +96,7 @@ def model_answer(
         notice = (
             "Jawaban model tidak mencantumkan sumber yang valid; jawaban ekstraktif ditampilkan."
         )
-        return extractive_answer(question, hits, resolved, notice)
+        return extractive_answer(question, hits, resolved, notice, superseded)
     notice = ""
     if check.invalid:
         bad = ", ".join(f"[{n}]" for n in check.invalid)
@@ -103,7 +108,9 @@ def model_answer(
         source_from_hit(hit, mapping[old], _quote(hit, text, mapping[old]))
         for old, hit in zip(check.cited, cited)
     ]
-    warnings = collect_warnings(cited, hits, question_terms(resolved or question))
+    warnings = collect_warnings(
+        cited, hits, question_terms(resolved or question), superseded=superseded
+    )
     return Answer(
         question=question,
         text=with_warnings(text, warnings),
@@ -127,6 +134,7 @@ def answer(
     timeout: float = 60.0,
     named_missing: int = 0,
     frequencies=None,
+    superseded: Sequence[Hit] = (),
 ) -> Answer:
     """Refuse when the evidence is weak, else answer with the model (if any) or extractively.
 
@@ -137,5 +145,7 @@ def answer(
     if refusal.should_refuse(evidence, threshold):
         return replace(refused(question, hits, resolved), mode=mode)
     if model is None:
-        return extractive_answer(question, hits, resolved)
-    return model_answer(question, hits, model, resolved=resolved, mode=mode, timeout=timeout)
+        return extractive_answer(question, hits, resolved, superseded=superseded)
+    return model_answer(
+        question, hits, model, resolved=resolved, mode=mode, timeout=timeout, superseded=superseded
+    )

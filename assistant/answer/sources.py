@@ -86,13 +86,27 @@ def related(hits: Sequence[Hit], n: int = 3) -> tuple[Source, ...]:
     return tuple(source_from_hit(h, 0) for h in hits[:n])
 
 
+def restates(old: str, current: str, share: float = 0.6) -> bool:
+    """Whether an old provision repeats most of the content words of a current one."""
+    from .terms import coverage, question_terms
+
+    terms = question_terms(current)
+    return bool(terms) and coverage(terms, old) >= share
+
+
 def collect_warnings(
-    cited: Iterable[Hit], hits: Sequence[Hit], question_terms: Sequence, top: int = 3
+    cited: Iterable[Hit],
+    hits: Sequence[Hit],
+    question_terms: Sequence,
+    top: int = 3,
+    superseded: Sequence[Hit] = (),
 ) -> tuple[str, ...]:
     """Warnings of the cited provisions, plus those of changed provisions among the top hits.
 
     A changed provision that was retrieved near the top but not cited still matters: the
-    reader may know that older text, so the answer says it no longer holds. It counts only
+    reader may know that older text, so the answer says it no longer holds. The same goes for
+    `superseded` (old text that ranked near the top before the in-force-first penalty), when its
+    wording matches the question strictly better than the cited text does. A top hit counts only
     when its text covers the question's content words at least as well as the best cited
     passage (and at least half of them), so that a hit that merely shares a word or two does
     not put a warning on a plain in-force answer.
@@ -120,4 +134,8 @@ def collect_warnings(
         if question_terms and coverage(question_terms, hit.text) < bar:
             continue
         add(hit)
+    for hit in superseded:  # old text must echo the question better than what is cited ...
+        if question_terms and coverage(question_terms, hit.text) > bar:
+            if not any(restates(hit.text, c.text) for c in cited):  # ... and say something else
+                add(hit)
     return tuple(out)

@@ -51,6 +51,7 @@ class RetrievalOptions:
     dense_weight: float = 0.7
     lexical_weight: float = 1.0
     status_penalty: float = 0.5  # score multiplier of provisions no longer in force
+    superseded_window: int = 5  # unpenalised ranks within which old text is reported for warnings
     candidates: int = 60
     expand_dense: bool = False  # embed the expanded question (measured worse than the raw one)
     abbreviation_weight: float = 0.4  # BM25 weight of spelled-out abbreviations (measured)
@@ -222,6 +223,9 @@ class HybridRetriever:
             head = self._follow(order[: k + 5], mask, signals, scores)
             order = head + [cid for cid in order[k + 5 :] if cid not in set(head)]
         hits = [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
+        near = self._superseded_near(scored, {h.id for h in hits}, o)
+        if near and hits:  # old text the penalty pushed out: the answer layer may warn about it
+            hits[0].signals["superseded"] = near
         missing = [r.written for r in refs if r.missing]
         if missing:  # the question names documents the index lacks: the answer layer may refuse
             for h in hits:
@@ -361,6 +365,25 @@ class HybridRetriever:
         if slot.pasal == pasal:
             return True
         return f"pasal:{pasal.lower()}" in reference_tokens(self.texts[self.position[slot.id]])
+
+    def _superseded_near(self, scored, shown: set[str], o: RetrievalOptions) -> list[str]:
+        """Provisions no longer in force that would rank in the top window without the penalty."""
+        if not o.status_ranking or not scored:
+            return []
+        raw = sorted(scored, key=lambda x: -x[1] / self._penalty(x[0], o))[: o.superseded_window]
+        return [
+            cid
+            for cid, _ in raw
+            if cid not in shown and self.metas[self.position[cid]].get("status") in NOT_IN_FORCE
+        ]
+
+    def _penalty(self, cid: str, o: RetrievalOptions) -> float:
+        status = self.metas[self.position[cid]].get("status")
+        return o.status_penalty if status in NOT_IN_FORCE else 1.0
+
+    def hit(self, cid: str) -> Hit:
+        """The hit of one chunk, with no score (for chunks named in another hit's signals)."""
+        return self._hit(cid, 0.0, {})
 
     def _hit(self, cid: str, score: float, signals: dict) -> Hit:
         i = self.position[cid]
