@@ -61,6 +61,7 @@ class Result:
     warned: bool = False
     citations: list[str] = field(default_factory=list)
     latency_ms: float = 0.0
+    cites_gold: bool = False  # a cited passage (not just a retrieved one) matches a gold entry
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -106,6 +107,7 @@ def summarise(results: Sequence[Result]) -> dict:
         "refusal_recall": _share(sum(r.refused for r in unanswerable), len(unanswerable)),
         "false_refusal_rate": _share(sum(r.refused for r in answerable), len(answerable)),
         "status_warning_rate": _share(sum(r.warned for r in status), len(status)),
+        "answer_cites_gold_rate": _share(sum(r.cites_gold for r in answerable), len(answerable)),
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_ms_p95": _percentile(latencies, 0.95),
         "by_kind": {
@@ -124,17 +126,32 @@ def summarise(results: Sequence[Result]) -> dict:
     }
 
 
-Runner = Callable[[str, int], tuple[list[tuple[dict, str]], bool, bool, list[str], float]]
+Runner = Callable[
+    [str, int],
+    tuple[list[tuple[dict, str]], bool, bool, list[str], float, list[tuple[dict, str]]],
+]
 
 
 def run(questions: Sequence[dict], runner: Runner, k: int = 10) -> list[Result]:
-    """Ask every question through `runner(question, k)` → (hits, refused, warned, citations, ms)."""
+    """Ask every question through `runner(question, k)`
+    → (hits, refused, warned, citations, ms, cited passages)."""
     out = []
     for q in questions:
-        retrieved, refused, warned, citations, ms = runner(q["question"], k)
-        rank = hit_rank(gold_entries(q), retrieved[:k]) if q.get("gold") else None
+        retrieved, refused, warned, citations, ms, cited = runner(q["question"], k)
+        golds = gold_entries(q) if q.get("gold") else []
+        rank = hit_rank(golds, retrieved[:k]) if golds else None
+        cites_gold = bool(golds) and hit_rank(golds, cited) is not None
         out.append(
-            Result(q["id"], q.get("kind", ""), rank, refused, warned, citations, round(ms, 1))
+            Result(
+                q["id"],
+                q.get("kind", ""),
+                rank,
+                refused,
+                warned,
+                citations,
+                round(ms, 1),
+                cites_gold,
+            )
         )
     return out
 
@@ -147,7 +164,10 @@ def assistant_runner(assistant) -> Runner:
         answer = assistant.ask(question, k=k)
         ms = answer.latency_ms or (time.perf_counter() - started) * 1000
         hits = [(h.meta, h.text) for h in answer.hits]
-        return hits, answer.refused, bool(answer.warnings), [s.citation for s in answer.sources], ms
+        cited_ids = {s.id for s in answer.sources}
+        cited = [(h.meta, h.text) for h in answer.hits if h.id in cited_ids]
+        citations = [s.citation for s in answer.sources]
+        return hits, answer.refused, bool(answer.warnings), citations, ms, cited
 
     return ask
 
@@ -166,6 +186,7 @@ def retriever_runner(retriever, options=None) -> Runner:
             warned,
             [h.meta.get("citation", "") for h in hits[:3]],
             ms,
+            [(h.meta, h.text) for h in hits[:3]],
         )
 
     return ask
@@ -224,6 +245,7 @@ def _table(summary: dict) -> str:
         "refusal_recall",
         "false_refusal_rate",
         "status_warning_rate",
+        "answer_cites_gold_rate",
         "latency_ms_p50",
         "latency_ms_p95",
     ]

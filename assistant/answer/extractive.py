@@ -17,6 +17,7 @@ MAX_PER_PASSAGE = 2
 MAX_PASSAGES = 3
 CANDIDATES = 5  # hits whose text is searched for statements
 KEEP_RATIO = 0.6  # a further statement must score at least this share of the best one
+RANK_DECAY = 0.3  # a unit of the hit at 0-based rank r counts 1 / (1 + RANK_DECAY * r)
 MAX_CHARS = 420
 MAX_LIST_CHARS = 650
 
@@ -121,7 +122,7 @@ def select(terms: Sequence[str], hits: Sequence[Hit]) -> list[Statement]:
     weights = _weights(terms, [u for us in units for u in us])
     scored: list[Statement] = []
     for rank, (hit, hit_units) in enumerate(zip(candidates, units)):
-        factor = status_weight(hit.meta) / (1 + 0.15 * rank)
+        factor = status_weight(hit.meta) / (1 + RANK_DECAY * rank)
         for unit in hit_units:
             scored.append(Statement(rank, unit, score_unit(unit, weights) * factor))
     scored.sort(key=lambda s: (-s.score, s.hit_rank, s.unit.position))
