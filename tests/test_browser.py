@@ -130,8 +130,14 @@ def page(browser, server):
 
 
 def _ask(page, question: str, expect: str = "#sumber-1") -> None:
+    panel = "document.querySelector('#panel-sumber')"
+    before = page.evaluate(f"() => {panel} ? {panel}.innerText : ''")
     page.fill("#pertanyaan textarea", question)
     page.click("#tombol-tanya")
+    # the previous answer's sources match `expect` too: wait for the panel to change first
+    page.wait_for_function(
+        f"(old) => {panel} && {panel}.innerText !== old", arg=before, timeout=ANSWER_WAIT_MS
+    )
     page.wait_for_selector(expect, timeout=ANSWER_WAIT_MS)
 
 
