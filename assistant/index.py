@@ -9,12 +9,14 @@ from typing import Any
 
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
 
 from .config import Settings
 from .errors import ConfigError, IndexMissingError
 from .legal.types import Chunk
 
 
+@register_embedding_function
 class _OurEmbeddings(EmbeddingFunction[Documents]):
     """Chroma adapter over our embedder, so Chroma never falls back to its downloading default."""
 
@@ -162,6 +164,16 @@ class Index:
             if len(page["ids"]) < 2000:
                 return out
             offset += 2000
+
+    def vectors(self) -> tuple[list[str], list[list[float]]]:
+        """Every stored chunk id with its embedding, read in pages."""
+        ids: list[str] = []
+        vecs: list = []
+        for offset in range(0, self.count(), 2000):
+            page = self._col.get(include=["embeddings"], limit=2000, offset=offset)
+            ids += page["ids"]
+            vecs += list(page["embeddings"])
+        return ids, vecs
 
     def get(self, ids: list[str]) -> list[Record]:
         """The stored chunks with these ids, in the order asked (missing ids are left out)."""

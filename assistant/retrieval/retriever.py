@@ -137,6 +137,8 @@ class HybridRetriever:
     def refresh(self) -> None:
         """Re-read every chunk from the index (call after ingestion while running)."""
         records = self.index.records()
+        vector_ids, vectors = self.index.vectors()
+        by_id = dict(zip(vector_ids, vectors))
         with self._lock:
             self.ids = [r.id for r in records]
             self.texts = [r.text for r in records]
@@ -146,6 +148,9 @@ class HybridRetriever:
             self.roots = vocabulary(self.texts)
             self._bm25: dict[tuple, BM25] = {}
             self._doc_ids = np.array([m.get("doc_id", "") for m in self.metas], dtype=object)
+            # exact cosine search in memory: Chroma's HNSW graph was seen to miss the nearest
+            # chunk outright on this corpus size, and a 2k x 384 product takes well under 1 ms
+            self._vectors = np.array([by_id[cid] for cid in self.ids], dtype=np.float32)
         self.bm25(self.options)  # build the default keyword index now, not on the first question
 
     def bm25(self, options: RetrievalOptions) -> BM25:
@@ -158,6 +163,16 @@ class HybridRetriever:
                 docs = [lexical_fields(t, m, options) for t, m in zip(self.texts, self.metas)]
                 bm = self._bm25[key] = BM25(docs, analyzer)
             return bm
+
+    def dense(self, vector, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The k chunks nearest to a query vector (cosine; vectors are normalised), best first."""
+        if not len(self.ids):
+            return []
+        sims = self._vectors @ np.asarray(vector, dtype=np.float32)
+        if mask is not None:
+            sims = np.where(mask, sims, -np.inf)
+        top = np.argsort(-sims)[:k]
+        return [(self.ids[i], float(sims[i])) for i in top if np.isfinite(sims[i])]
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Boolean mask of the chunks that pass the filters (None: all pass)."""
@@ -250,7 +265,7 @@ class HybridRetriever:
         expanded = self.expand(query, o)
         if o.dense:
             vector = self.embedder.embed_query(expanded if o.expand_dense else query)
-            dense = self.index.query(vector, o.candidates, chroma_where(filters))
+            dense = self.dense(vector, o.candidates, mask)
             add("dense", dense, o.dense_weight, "dense_score")
         if not o.lexical:
             return rankings, weights
