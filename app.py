@@ -9,9 +9,7 @@ import time
 
 def main() -> int:
     started = time.perf_counter()
-    # gradio takes seconds to import: do it while the model and index load
-    ui_import = threading.Thread(target=lambda: __import__("assistant.ui"), daemon=True)
-    ui_import.start()
+    # imported one after the other: importing gradio in a thread beside torch was seen to hang
     from assistant.config import Settings
     from assistant.errors import AssistantError
 
@@ -25,7 +23,6 @@ def main() -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
 
-    ui_import.join()
     from assistant import ui
 
     if settings.share:

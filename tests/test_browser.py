@@ -248,24 +248,31 @@ def test_filters_and_empty_question(page):
     labels = _card_labels(pg)
     assert labels and all(label.startswith("PP 4/1994") for label in labels), labels
 
+    pg.fill("#pertanyaan textarea", "   ")
+    pg.click("#tombol-tanya")
+    pg.wait_for_selector("#chat :text('Silakan tuliskan pertanyaan')", timeout=30_000)
+    assert "Tidak ada sumber" in pg.locator("#panel-sumber").inner_text()
+
+
+def test_in_force_filter_hides_and_shows_revoked_provisions(page):
+    pg = page.page
+    pg.click("#filter button, #filter .label-wrap")
     _choose_document(pg, "pp-17-2013")
     in_force = pg.locator("#f-berlaku input[type=checkbox]")
     assert in_force.is_checked()
-    in_force.uncheck()
-    _ask(pg, "kemitraan usaha mikro dan usaha besar")
-    badges = pg.locator("#panel-sumber .source-card .badge").all_inner_texts()
-    assert badges and {b.lower() for b in badges} == {"dicabut"}, badges
-    assert pg.locator("#sumber-1 .status-warning").count() == 1
-    in_force.check()
     pg.fill("#pertanyaan textarea", "kemitraan usaha besar dengan usaha mikro")
     pg.click("#tombol-tanya")
     pg.wait_for_selector("#panel-sumber :text('Tidak ada sumber')", timeout=ANSWER_WAIT_MS)
     assert pg.locator("#panel-sumber .badge-dicabut").count() == 0
 
-    pg.fill("#pertanyaan textarea", "   ")
+    in_force.uncheck()
+    assert not in_force.is_checked()
+    pg.fill("#pertanyaan textarea", "kemitraan usaha mikro dan usaha besar")
     pg.click("#tombol-tanya")
-    pg.wait_for_selector("#chat :text('Silakan tuliskan pertanyaan')", timeout=30_000)
-    assert "Tidak ada sumber" in pg.locator("#panel-sumber").inner_text()
+    pg.wait_for_selector("#panel-sumber .badge-dicabut", timeout=ANSWER_WAIT_MS)
+    badges = pg.locator("#panel-sumber .source-card .badge").all_inner_texts()
+    assert badges and {b.lower() for b in badges} == {"dicabut"}, badges
+    assert pg.locator("#sumber-1 .status-warning").count() == 1
 
 
 def test_example_question_and_markdown_download(page):
