@@ -11,7 +11,6 @@ from assistant.retrieval.lookup import build_catalog, find_references, lookup, m
 from assistant.retrieval.retriever import (
     HybridRetriever,
     RetrievalOptions,
-    chroma_where,
     matches,
 )
 from assistant.retrieval.text import Analyzer, normalise, stem, vocabulary
@@ -217,16 +216,12 @@ def test_reference_to_a_document_not_in_the_index_is_missing(catalog):
 # --- filters --------------------------------------------------------------------------------
 
 
-def test_filters_match_metadata_and_chroma_where():
+def test_filters_match_metadata():
     meta = {"doc_id": "uu-17-2012", "jenis": "UU", "kind": "regulation", "tahun": 2012}
     assert matches(meta | {"status": "dibatalkan"}, Filters(jenis=("UU",)))
     assert not matches(meta | {"status": "dibatalkan"}, Filters(in_force_only=True))
     assert not matches(meta, Filters(year_min=2013))
     assert matches(meta, Filters(year_max=2012, doc_ids=("uu-17-2012",)))
-    assert chroma_where(None) is None and chroma_where(Filters()) is None
-    assert chroma_where(Filters(kinds=("program",))) == {"kind": {"$in": ["program"]}}
-    where = chroma_where(Filters(year_min=2020, in_force_only=True))
-    assert where["$and"][0] == {"tahun": {"$gte": 2020}}
 
 
 # --- the retriever over a small real Chroma index ----------------------------------------------

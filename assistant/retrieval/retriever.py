@@ -80,30 +80,6 @@ def matches(meta: dict, filters: Filters | None) -> bool:
     )
 
 
-def chroma_where(filters: Filters | None) -> dict | None:
-    """The same filters as a Chroma `where` clause (None when there is nothing to filter)."""
-    if filters is None:
-        return None
-    conds: list[dict] = []
-    for key, values in (
-        ("doc_id", filters.doc_ids),
-        ("jenis", filters.jenis),
-        ("kind", filters.kinds),
-        ("status", filters.statuses),
-    ):
-        if values:
-            conds.append({key: {"$in": list(values)}})
-    if filters.year_min is not None:
-        conds.append({"tahun": {"$gte": filters.year_min}})
-    if filters.year_max is not None:
-        conds.append({"tahun": {"$lte": filters.year_max}})
-    if filters.in_force_only:
-        conds.append({"status": {"$nin": sorted(NOT_IN_FORCE)}})
-    if not conds:
-        return None
-    return conds[0] if len(conds) == 1 else {"$and": conds}
-
-
 def lexical_fields(text: str, meta: dict, options: RetrievalOptions) -> list[tuple[str, float]]:
     """What BM25 indexes for a chunk: its text, context header and (for a Pasal) its Penjelasan."""
     fields = [(text, 1.0), (meta.get("context", ""), options.context_in_lexical)]
