@@ -17,8 +17,7 @@ def main() -> int:
         settings = Settings.from_env()
         from assistant.pipeline import Assistant
 
-        assistant = Assistant.from_settings(settings)
-        assistant.retrieve("syarat pendirian koperasi")  # load the model and the index now, once
+        assistant = Assistant.from_settings(settings)  # loads the model and the index, once
     except AssistantError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2

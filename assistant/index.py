@@ -57,11 +57,12 @@ class Stored:
 
 @dataclass(frozen=True)
 class Record:
-    """A stored chunk as read back: id, text and metadata."""
+    """A stored chunk as read back: id, text, metadata and (when asked for) its vector."""
 
     id: str
     text: str
     meta: dict
+    vector: list[float] | None = None
 
 
 def chunk_metadata(chunk: Chunk, source: str, status: dict | None = None) -> dict:
@@ -149,31 +150,21 @@ class Index:
                 )
         return out
 
-    def records(self, where: dict | None = None) -> list[Record]:
-        """All stored chunks (text and metadata), optionally filtered."""
+    def records(self, where: dict | None = None, *, vectors: bool = False) -> list[Record]:
+        """All stored chunks (text, metadata and optionally vectors), read in pages."""
+        include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
         out: list[Record] = []
         offset = 0
         while True:
-            page = self._col.get(
-                where=where, include=["documents", "metadatas"], limit=2000, offset=offset
-            )
+            page = self._col.get(where=where, include=include, limit=2000, offset=offset)
+            vecs = page["embeddings"] if vectors else [None] * len(page["ids"])
             out += [
-                Record(i, d, m)
-                for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
+                Record(i, d, m, None if v is None else list(v))
+                for i, d, m, v in zip(page["ids"], page["documents"], page["metadatas"], vecs)
             ]
             if len(page["ids"]) < 2000:
                 return out
             offset += 2000
-
-    def vectors(self) -> tuple[list[str], list[list[float]]]:
-        """Every stored chunk id with its embedding, read in pages."""
-        ids: list[str] = []
-        vecs: list = []
-        for offset in range(0, self.count(), 2000):
-            page = self._col.get(include=["embeddings"], limit=2000, offset=offset)
-            ids += page["ids"]
-            vecs += list(page["embeddings"])
-        return ids, vecs
 
     def get(self, ids: list[str]) -> list[Record]:
         """The stored chunks with these ids, in the order asked (missing ids are left out)."""
@@ -196,16 +187,6 @@ class Index:
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 500):
             self._col.delete(ids=ids[start : start + 500])
-
-    def query(self, vector, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """Nearest chunk ids with cosine similarity, best first."""
-        n = min(k, self.count())
-        if n == 0:
-            return []
-        res = self._col.query(
-            query_embeddings=[list(vector)], n_results=n, where=where, include=["distances"]
-        )
-        return [(cid, 1.0 - dist) for cid, dist in zip(res["ids"][0], res["distances"][0])]
 
     def reset(self) -> None:
         """Drop the collection (for --rebuild); the next Index() creates it anew."""

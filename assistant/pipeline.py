@@ -153,11 +153,13 @@ LONG_QUESTION = (
 )
 
 
-def word_frequencies(index: Index):
-    """In how many chunks of the index each word form occurs (see answer.terms.Frequencies)."""
+def word_frequencies(retriever):
+    """In how many chunks each word form occurs (see answer.terms.Frequencies), counted over
+    the chunks the retriever already holds in memory."""
     from .answer.terms import Frequencies
 
-    return Frequencies.of(f"{r.text} {r.meta.get('context', '')}" for r in index.records())
+    pairs = zip(retriever.texts, retriever.metas)
+    return Frequencies.of(f"{text} {meta.get('context', '')}" for text, meta in pairs)
 
 
 class Assistant:
@@ -187,7 +189,7 @@ class Assistant:
         index = open_index(settings, embedder, create=False)
         retriever = build_retriever(settings, index, index.embedder)
         model = chat_model if chat_model is not None else llm.chat_model(settings)
-        assistant = cls(settings, index, retriever, model, word_frequencies(index))
+        assistant = cls(settings, index, retriever, model, word_frequencies(retriever))
         if warm and index.count():
             assistant.retrieve("koperasi", k=1)
         return assistant

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant import pipeline
+from assistant.retrieval.retriever import build_retriever
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -71,7 +72,8 @@ def test_ingest_and_query_through_a_chroma_server(chroma_server, settings, embed
     assert {r.meta["pasal"] for r in records} >= {"1", "2", "3", "4"}
     target = next(r for r in records if r.meta["pasal"] == "3")
     query = embed_demo.embed_query(f"{target.meta['context']}\n{target.text}")
-    assert index.query(query, k=3)[0][0] == target.id
+    retriever = build_retriever(remote, index, embed_demo)  # reads vectors from the server
+    assert retriever.dense(query, k=3)[0][0] == target.id
 
     embedded = embed_demo.embedded
     second = pipeline.ingest([corpus], remote, embedder=embed_demo, progress=False)

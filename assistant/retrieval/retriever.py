@@ -112,9 +112,7 @@ class HybridRetriever:
 
     def refresh(self) -> None:
         """Re-read every chunk from the index (call after ingestion while running)."""
-        records = self.index.records()
-        vector_ids, vectors = self.index.vectors()
-        by_id = dict(zip(vector_ids, vectors))
+        records = self.index.records(vectors=True)
         with self._lock:
             self.ids = [r.id for r in records]
             self.texts = [r.text for r in records]
@@ -126,7 +124,7 @@ class HybridRetriever:
             self._doc_ids = np.array([m.get("doc_id", "") for m in self.metas], dtype=object)
             # exact cosine search in memory: Chroma's HNSW graph was seen to miss the nearest
             # chunk outright on this corpus size, and a 2k x 384 product takes well under 1 ms
-            self._vectors = np.array([by_id[cid] for cid in self.ids], dtype=np.float32)
+            self._vectors = np.array([r.vector for r in records], dtype=np.float32)
         self.bm25(self.options)  # build the default keyword index now, not on the first question
 
     def bm25(self, options: RetrievalOptions) -> BM25:
