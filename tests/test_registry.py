@@ -71,8 +71,11 @@ def test_every_doc_is_in_manifest_or_external(registry: Registry, manifest: dict
 def test_amended_pasal_is_diubah_with_current_rule(registry: Registry, manifest: dict) -> None:
     status = chunk_status("uu-25-1992", "6", manifest["uu-25-1992"], registry)
     assert status.code == "diubah"
-    assert len(status.warnings) == 1
+    assert len(status.warnings) == 2
     assert "9 orang" in status.warnings[0]
+    # the annulled UU 17/2012 once ruled on the same matter (20 founders): noted after
+    assert status.warnings[1].startswith("Catatan: UU 17/2012, yang telah dibatalkan oleh Putusan")
+    assert "Pasal 7: koperasi primer didirikan paling sedikit 20 orang" in status.warnings[1]
     assert "UU 11/2020 Pasal 86" in status.warnings[0]
     assert "dipertahankan UU 6/2023" in status.warnings[0]
     assert "9 orang" in status.current_rule
@@ -82,7 +85,7 @@ def test_amended_pasal_is_diubah_with_current_rule(registry: Registry, manifest:
 def test_unchanged_pasal_of_amended_document_stays_berlaku(
     registry: Registry, manifest: dict
 ) -> None:
-    status = chunk_status("uu-25-1992", "5", manifest["uu-25-1992"], registry)
+    status = chunk_status("uu-25-1992", "4", manifest["uu-25-1992"], registry)
     assert status.code == "berlaku"
     assert status.warnings == ()
     # a non-Pasal block (preamble) of the same document
@@ -226,6 +229,52 @@ def test_parse_valid_registry() -> None:
     assert reg.is_external("uu-2-2001") and not reg.is_external("uu-1-2000")
     status = chunk_status("uu-1-2000", "7A", "berlaku", reg)
     assert status.warnings == ("Pasal ini telah diubah oleh UU 2/2001 Pasal 3: contoh ringkasan.",)
+
+
+COUNTERPART = """
+[[entry]]
+doc = "uu-1-2000"
+change = "dibatalkan"
+by = "Putusan MK 1/2001"
+current_doc = "uu-3-1990"
+summary = "UU 3/1990 berlaku kembali"
+source = "uji"
+
+[[entry]]
+doc = "uu-1-2000"
+pasal = "9"
+change = "dibatalkan"
+by = "Putusan MK 1/2001"
+current_doc = "uu-3-1990"
+current_pasal = "4"
+summary = "masa jabatan paling lama 5 tahun (UU 3/1990 Pasal 4)"
+previously = "masa jabatan diserahkan kepada anggaran dasar."
+source = "uji"
+"""
+
+
+def test_annulled_pasal_points_to_its_counterpart_which_notes_the_old_rule() -> None:
+    reg = parse_registry(COUNTERPART)
+    old = chunk_status("uu-1-2000", "9", "berlaku", reg)
+    assert old.code == "dibatalkan"
+    assert ("uu-3-1990", "4") in old.current
+    assert old.warnings[-1].endswith("Teks yang berlaku: UU 3/1990 Pasal 4.")
+    now = chunk_status("uu-3-1990", "4", "berlaku", reg)
+    assert now.code == "berlaku"
+    (note,) = now.warnings
+    assert "Pasal 9: masa jabatan diserahkan kepada anggaran dasar" in note
+    assert "Putusan MK 1/2001" in note
+    for other in (("uu-3-1990", "5"), ("uu-1-2000", "4")):  # neighbours and the old act: no note
+        assert all("Catatan" not in w for w in chunk_status(*other, "berlaku", reg).warnings)
+
+
+def test_real_registry_notes_old_rules_only_on_current_provisions(registry: Registry) -> None:
+    for entry in registry.entries:
+        if entry.previously:
+            assert entry.change in ("dibatalkan", "dicabut") and entry.pasal
+            assert entry.current_doc and entry.current_pasal, entry
+            now = chunk_status(entry.current_doc, entry.current_pasal, "berlaku", registry)
+            assert any(f"Pasal {entry.pasal}: {entry.previously}" in w for w in now.warnings)
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ DOCUMENT_CODES = ("berlaku", "diubah", "dicabut", "dibatalkan", "tidak_berlaku")
 CHUNK_CODES = DOCUMENT_CODES + ("dihapus",)
 
 _REQUIRED = ("doc", "change", "by", "summary", "source")
-_OPTIONAL_TEXT = ("pasal", "part", "kept_by", "current_doc", "current_pasal")
+_OPTIONAL_TEXT = ("pasal", "part", "kept_by", "current_doc", "current_pasal", "previously")
 _OPTIONAL_BOOL = ("content_kept", "verified")
 _FIELDS = _REQUIRED + _OPTIONAL_TEXT + _OPTIONAL_BOOL
 _TOP_LEVEL = ("labels", "external", "entry")
@@ -72,6 +72,7 @@ class StatusEntry:
     current_pasal: str = ""
     content_kept: bool = False
     verified: bool = True
+    previously: str = ""  # what the changed provision said that differs from the rule now
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,18 @@ class Registry:
             elif entry.pasal == key and _part_matches(entry, part):
                 found.append(entry)
         return tuple(found)
+
+    def superseded_by(self, doc_id: str, pasal: str) -> tuple[StatusEntry, ...]:
+        """Provisions of ended acts that once ruled differently on what doc_id's Pasal rules now."""
+        key = normalize_pasal(pasal)
+        return tuple(
+            e
+            for e in self.entries
+            if e.pasal is not None
+            and e.previously
+            and e.change in _DOCUMENT_ENDINGS
+            and (e.current_doc, e.current_pasal) == (doc_id, key)
+        )
 
     def for_document(self, doc_id: str) -> tuple[StatusEntry, ...]:
         """Every entry of doc_id, document-wide and per Pasal."""
@@ -222,6 +235,7 @@ def _parse_entry(raw: Any, index: int, name: str) -> StatusEntry:
         current_pasal=normalize_pasal(raw["current_pasal"]) if "current_pasal" in raw else "",
         content_kept=raw.get("content_kept", False),
         verified=raw.get("verified", True),
+        previously=raw.get("previously", "").strip().rstrip("."),
     )
 
 
@@ -286,6 +300,20 @@ def _pasal_sentence(entry: StatusEntry, registry: Registry, doc_id: str) -> str:
     return text if entry.verified else text + _UNVERIFIED
 
 
+def _superseded_sentences(entries: tuple[StatusEntry, ...], registry: Registry) -> list[str]:
+    """One note per ended act that once ruled differently on this provision's matter."""
+    out = []
+    for doc in dict.fromkeys(e.doc for e in entries):
+        own = [e for e in entries if e.doc == doc]
+        items = "; ".join(f"Pasal {e.pasal}: {e.previously}" for e in own)
+        verb = _VERB[own[0].change]
+        out.append(
+            f"Catatan: {registry.label(doc)}, yang {verb} oleh {own[0].by}, pernah mengatur hal "
+            f"ini secara lain ({items}); ketentuan itu tidak berlaku lagi."
+        )
+    return out
+
+
 def chunk_status(
     doc_id: str,
     pasal: str | None,
@@ -326,6 +354,8 @@ def chunk_status(
     for entry in own:
         warnings.append(_pasal_sentence(entry, registry, doc_id))
         rules.append(entry.summary)
+    if pasal and document_alive:
+        warnings += _superseded_sentences(registry.superseded_by(doc_id, pasal), registry)
     for entry in ([ending] if ending else []) + own:
         pointer = _pointer(entry)
         if pointer and pointer not in current:
