@@ -320,6 +320,39 @@ def test_retriever_fuses_looks_up_and_down_ranks(settings, embed_demo):
     } == {"uu-17-2012"}
 
 
+def test_annulled_pasal_leads_to_its_counterpart_and_on_to_the_amendment(settings, embed_demo):
+    from assistant.legal.registry import parse_registry
+
+    registry = parse_registry(
+        '[[entry]]\ndoc = "uu-25-1992"\npasal = "6"\nchange = "diubah"\nby = "UU 11/2020"\n'
+        'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "9 orang"\nsource = "t"\n'
+        '[[entry]]\ndoc = "uu-17-2012"\npasal = "7"\nchange = "dibatalkan"\nby = "MK"\n'
+        'current_doc = "uu-25-1992"\ncurrent_pasal = "6"\nsummary = "9 orang"\nsource = "t"\n'
+    )
+    r = HybridRetriever(_small_index(settings, embed_demo), embed_demo, registry=registry)
+    hits = r.retrieve("Pasal 7 UU 17/2012", k=4)
+    assert [h.id for h in hits[:3]] == [
+        "uu-17-2012/pasal-7",
+        "uu-25-1992/pasal-6",
+        "uu-11-2020-bab-v/pasal-86-angka-1",
+    ]
+    assert [h.signals.get("amends") for h in hits[1:3]] == ["uu-17-2012/pasal-7"] * 2
+    plain = HybridRetriever(r.index, embed_demo, registry=parse_registry(""))
+    assert all("amends" not in h.signals for h in plain.retrieve("Pasal 7 UU 17/2012", k=4))
+    # found by search: the annulled text's wording wins before its penalty, so the rule in force
+    # on the same matter (and the text that amended that) take the top ranks
+    question = "didirikan oleh paling sedikit dua puluh orang"
+    assert plain.retrieve(question, k=1, options=RetrievalOptions(status_ranking=False))[0].id == (
+        "uu-17-2012/pasal-7"
+    )
+    hits = r.retrieve(question, k=4)
+    assert [h.id for h in hits[:2]] == [
+        "uu-11-2020-bab-v/pasal-86-angka-1",
+        "uu-25-1992/pasal-6",
+    ]
+    assert hits[1].signals["amends"] == "uu-17-2012/pasal-7"
+
+
 def test_langchain_adapter_returns_documents(settings, embed_demo):
     from assistant.retrieval.lc import LegalRetriever
 

@@ -26,6 +26,8 @@ from .vocabulary import Vocabulary, default_vocabulary, expand_abbreviations, ex
 
 AMENDMENTS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "amendments.toml"
 NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
+CHANGED = NOT_IN_FORCE | {"diubah"}
+ENDED = frozenset({"dicabut", "dibatalkan", "tidak_berlaku"})  # the whole act, not one Pasal
 PENJELASAN = "penjelasan"
 
 
@@ -209,6 +211,7 @@ class HybridRetriever:
         if o.section_cap:
             order = self._cap(order, o.section_cap, signals)
         if o.follow_amendments and self.registry is not None:
+            order = self._counterparts(order, scored, mask, o, signals, scores)
             head = self._follow(order[: k + 5], mask, signals, scores)
             order = head + [cid for cid in order[k + 5 :] if cid not in set(head)]
         hits = [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
@@ -312,10 +315,10 @@ class HybridRetriever:
         for cid in order:
             meta = self.metas[self.position[cid]]
             current: list[str] = []
-            if meta.get("status") in ("diubah", "dihapus") and meta.get("pasal"):
+            if meta.get("status") in CHANGED and meta.get("pasal"):
                 current = [
                     t
-                    for t in self._current_chunks(meta)
+                    for t in self._current_chunks(meta, hops=2)
                     if t not in out and t != cid and self._passes(t, mask)
                 ]
             for target in current:
@@ -328,7 +331,9 @@ class HybridRetriever:
                     out.append(item)
         return out
 
-    def _current_chunks(self, meta: dict) -> list[str]:
+    def _current_chunks(self, meta: dict, hops: int = 1) -> list[str]:
+        """Chunks of the text that now holds the rule of a changed provision; with hops=2 an
+        annulled Pasal leads to its counterpart and, if that was amended, on to the amendment."""
         out: list[str] = []
         penjelasan = meta.get("part") == PENJELASAN
         for entry in self.registry.lookup(meta["doc_id"], meta["pasal"], meta.get("part") or None):
@@ -347,6 +352,11 @@ class HybridRetriever:
                     )
                 if hit:
                     out.append(s.id)
+        if hops > 1:
+            for cid in list(out):
+                later = self.metas[self.position[cid]]
+                if later.get("status") == "diubah" and later.get("pasal"):
+                    out += [t for t in self._current_chunks(later) if t not in out]
         return out
 
     def _names(self, slot, pasal: str) -> bool:
@@ -354,6 +364,29 @@ class HybridRetriever:
         if slot.pasal == pasal:
             return True
         return f"pasal:{pasal.lower()}" in reference_tokens(self.texts[self.position[slot.id]])
+
+    def _counterparts(self, order, scored, mask, o: RetrievalOptions, signals, scores) -> list[str]:
+        """Old text that would rank in the top window without its penalty brings the provision
+        that now rules the same matter up to the rank the old text would have had."""
+        if not o.status_ranking or not scored:
+            return order
+        raw = sorted(scored, key=lambda x: -x[1] / self._penalty(x[0], o))[: o.superseded_window]
+        out = list(order)
+        asked = sum("lookup" in signals.get(cid, {}) for cid in out)  # looked-up chunks stay first
+        for rank, (cid, score) in enumerate(raw):
+            meta = self.metas[self.position[cid]]
+            if meta.get("status") not in ENDED or not meta.get("pasal"):
+                continue
+            at = asked + rank
+            for target in self._current_chunks(meta, hops=2):
+                if not self._passes(target, mask) or target in out[:at]:
+                    continue
+                if target in out:
+                    out.remove(target)
+                out.insert(at, target)
+                signals.setdefault(target, {}).setdefault("amends", cid)
+                scores[target] = max(scores.get(target, 0.0), score)
+        return out
 
     def _superseded_near(self, scored, shown: set[str], o: RetrievalOptions) -> list[str]:
         """Provisions no longer in force that would rank in the top window without the penalty."""
