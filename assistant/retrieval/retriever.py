@@ -58,7 +58,7 @@ class RetrievalOptions:
     expand_dense: bool = False  # embed the expanded question (measured worse than the raw one)
     abbreviation_weight: float = 0.4  # BM25 weight of spelled-out abbreviations (measured)
     expansion_weight: float = 0.4  # BM25 weight of the legal wording of everyday phrases
-    program_weight: float = 1.0  # score multiplier of programme documents (secondary sources)
+    program_weight: float = 0.8  # programme notes are secondary sources: the law goes first
     # score multipliers by part: preambles (Menimbang/Mengingat) and annexes rarely hold the rule
     part_weights: Mapping[str, float] = field(
         default_factory=lambda: {"pembukaan": 0.7, "penutup": 0.85}
