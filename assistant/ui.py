@@ -52,6 +52,7 @@ CSS = """
 .badge-program {background: #1d4ed8;}
 .badge-dicabut, .badge-dibatalkan, .badge-tidak_berlaku {background: #b91c1c;}
 .status-warning {flex-basis: 100%; font-size: 0.85em; color: #b45309; margin-top: 2px;}
+.status-note {flex-basis: 100%; font-size: 0.85em; margin-top: 2px; opacity: 0.85;}
 .current-rule {flex-basis: 100%; font-size: 0.85em; margin-top: 2px;}
 .official {display: inline-block; margin-top: 6px; font-size: 0.85em;}
 .sources-empty {opacity: 0.7; padding: 8px 0;}

@@ -36,7 +36,9 @@ def status_badge(status: str, warning: str = "", current_rule: str = "") -> str:
     code = status if status in STATUS_LABELS else "berlaku"
     html = f'<span class="badge badge-{code}">{esc(STATUS_LABELS[code])}</span>'
     notes = []
-    if warning:
+    if warning and code == "berlaku":  # a note on an in-force provision (e.g. its old rule)
+        notes.append(f'<div class="status-note">ℹ️ {esc(warning)}</div>')
+    elif warning:
         notes.append(f'<div class="status-warning">⚠️ {esc(warning)}</div>')
     if current_rule:
         notes.append(f'<div class="current-rule">Aturan saat ini: {esc(current_rule)}</div>')

@@ -94,6 +94,14 @@ def test_cards_have_anchors_status_badge_penjelasan_and_link():
     ]
 
 
+def test_note_on_an_in_force_provision_is_not_a_warning():
+    note = "Catatan: UU 17/2012 pernah mengatur hal ini secara lain."
+    html = render.sources_panel(
+        Answer(question="q", text="a [1]", sources=(source(status="berlaku", status_warning=note),))
+    )
+    assert 'class="status-note">ℹ️ Catatan: UU 17/2012' in html and "status-warning" not in html
+
+
 def test_related_sources_shown_when_refused():
     rel = source(marker=0)
     html = render.sources_panel(
