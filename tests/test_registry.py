@@ -366,3 +366,6 @@ def test_program_front_matter_and_sections(path: Path) -> None:
         assert len(section) <= 1800, f"{path.name}: '{heading}' is longer than one chunk"
     cited = {u.rstrip(".,;") for u in re.findall(r"https?://[^\s)]+", body)}
     assert cited <= set(meta["sources"]), f"{path.name}: URLs cited but not in sources"
+    text = path.read_text(encoding="utf-8")
+    assert "FACTS.md" not in text, f"{path.name}: cites the internal FACTS.md"
+    assert "manifest.json" not in text, f"{path.name}: cites the internal manifest.json"
