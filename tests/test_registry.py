@@ -258,7 +258,11 @@ def test_annulled_pasal_points_to_its_counterpart_which_notes_the_old_rule() -> 
     old = chunk_status("uu-1-2000", "9", "berlaku", reg)
     assert old.code == "dibatalkan"
     assert ("uu-3-1990", "4") in old.current
-    assert old.warnings[-1].endswith("Teks yang berlaku: UU 3/1990 Pasal 4.")
+    assert old.warnings[-1] == (
+        "Untuk hal yang diatur pasal ini, kini berlaku: masa jabatan paling lama 5 tahun "
+        "(UU 3/1990 Pasal 4). Teks yang berlaku: UU 3/1990 Pasal 4."
+    )
+    assert old.current_rule == "masa jabatan paling lama 5 tahun (UU 3/1990 Pasal 4)"
     now = chunk_status("uu-3-1990", "4", "berlaku", reg)
     assert now.code == "berlaku"
     (note,) = now.warnings

@@ -286,11 +286,16 @@ def _document_sentence(entry: StatusEntry, registry: Registry) -> str:
     return text if entry.verified else text + _UNVERIFIED
 
 
-def _pasal_sentence(entry: StatusEntry, registry: Registry, doc_id: str) -> str:
-    """One Indonesian sentence on a change of this Pasal or its Penjelasan."""
+def _pasal_sentence(
+    entry: StatusEntry, registry: Registry, doc_id: str, ended: StatusEntry | None = None
+) -> str:
+    """One Indonesian sentence on a change of this Pasal or its Penjelasan (after the sentence on
+    the whole act, when the same act `ended` the document: only what rules the matter now)."""
     subject = "Penjelasan pasal ini" if entry.part == PART_PENJELASAN else "Pasal ini"
     kept = f" (dipertahankan {entry.kept_by})" if entry.kept_by else ""
     text = f"{subject} {_VERB[entry.change]} oleh {entry.by}{kept}: {entry.summary}."
+    if ended is not None and (ended.change, ended.by) == (entry.change, entry.by):
+        text = f"Untuk hal yang diatur pasal ini, kini berlaku: {entry.summary}."
     shown = entry.current_doc and entry.current_doc != doc_id and entry.change != "dihapus"
     if shown and not registry.is_external(entry.current_doc):
         where = registry.label(entry.current_doc)
@@ -352,8 +357,10 @@ def chunk_status(
             "Dokumen ini telah diubah; periksa apakah ketentuan ini termasuk yang diubah."
         )
     for entry in own:
-        warnings.append(_pasal_sentence(entry, registry, doc_id))
+        warnings.append(_pasal_sentence(entry, registry, doc_id, ending))
         rules.append(entry.summary)
+    if ending is not None and len(rules) > 1 and all(e.by == ending.by for e in own):
+        rules = rules[1:]  # the Pasal's own current rule says more than the act-wide one
     if pasal and document_alive:
         warnings += _superseded_sentences(registry.superseded_by(doc_id, pasal), registry)
     for entry in ([ending] if ending else []) + own:
