@@ -60,6 +60,21 @@ def test_stemming_joins_affixed_forms_when_the_root_is_known():
     assert stem("pendapatan", {"dapat"}) == "pendapatan"
 
 
+def test_colloquial_forms_reach_the_root():
+    roots = {"tanggung", "potong", "susun", "beres", "terbit", "pinjam", "bayar"}
+    for word, root in [
+        ("nanggung", "tanggung"),  # n- for men- on a t- root
+        ("motong", "potong"),  # m- for mem- on a p- root
+        ("nyusun", "susun"),
+        ("beresin", "beres"),  # -in for -kan
+        ("nerbitin", "terbit"),
+        ("minjam", "pinjam"),
+        ("ngebayar", "bayar"),
+    ]:
+        assert stem(word, roots) == root, word
+    assert stem("nasional", roots) == "nasional"  # no "tasional" root: the word stays
+
+
 def test_analyzer_emits_surface_and_root():
     a = Analyzer({"bubar"})
     assert a.tokens("pembubaran") == ["pembubaran", "bubar"]

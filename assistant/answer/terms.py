@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from ..retrieval import text as rtext
-from ..retrieval.vocabulary import default_vocabulary
+from ..retrieval.vocabulary import default_vocabulary, lay_phrases
 
 words = rtext.words
 
@@ -30,12 +30,38 @@ EXPANSION_SHARE = 0.75  # share of an abbreviation's spelled-out words that must
 
 # Prefixes with the root letter a nasal prefix may have swallowed ("menerima" ← "terima").
 _PREFIXES = (
-    ("meny", "s"), ("peny", "s"), ("meng", "k"), ("peng", "k"), ("mem", "p"), ("pem", "p"),
-    ("men", "t"), ("pen", "t"), ("meng", ""), ("peng", ""), ("mem", ""), ("pem", ""),
-    ("men", ""), ("pen", ""), ("me", ""), ("pe", ""), ("per", ""), ("ber", ""), ("be", ""),
-    ("ter", ""), ("di", ""), ("ke", ""), ("se", ""),
-)  # fmt: skip
-_SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "i", "lah", "kah", "pun")
+    ("meny", "s"),
+    ("peny", "s"),
+    ("meng", "k"),
+    ("peng", "k"),
+    ("mem", "p"),
+    ("pem", "p"),
+    ("men", "t"),
+    ("pen", "t"),
+    ("meng", ""),
+    ("peng", ""),
+    ("mem", ""),
+    ("pem", ""),
+    ("men", ""),
+    ("pen", ""),
+    ("me", ""),
+    ("pe", ""),
+    ("per", ""),
+    ("ber", ""),
+    ("be", ""),
+    ("ter", ""),
+    ("di", ""),
+    ("ke", ""),
+    ("se", ""),
+    ("ny", "s"),
+    ("ny", "c"),
+    ("ng", "k"),
+    ("n", "t"),
+    ("m", "p"),
+    ("nge", ""),
+    ("ng", ""),
+)  # fmt: skip  (the last row: colloquial forms without me-, "nanggung", "motong", "ngurus")
+_SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "in", "i", "lah", "kah", "pun")
 
 
 def _candidates(word: str) -> set[str]:
@@ -64,6 +90,7 @@ class Term:
 
     word: str
     expansion: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()  # one-word phrases of the same vocabulary entry ("terlambat")
 
 
 @cache
@@ -94,14 +121,22 @@ def _is_stopword(word: str) -> bool:
 
 
 def question_terms(text: str) -> list[Term]:
-    """Content words of a question, abbreviations ("KSP") with their spelled-out words."""
+    """Content words of a question; an abbreviation ("KSP") carries its spelled-out words and a
+    word of an everyday phrase ("telat") the legal wording the vocabulary gives for it."""
+    lay: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for phrase, entry in lay_phrases(text, default_vocabulary()):
+        wording = tuple(w for w in words(entry.legal) if w not in STOPWORDS)
+        synonyms = tuple(p.lower() for p in entry.phrases if p.isalpha())
+        for w in words(phrase):
+            lay.setdefault(w, (wording, synonyms))
     out: list[Term] = []
     for w in content_terms(text):
         abbr = _abbreviations().get(w)
         if abbr and (not abbr[1] or abbr[0] in text):
             out.append(Term(w, abbr[2]))
         else:
-            out.append(Term(w))
+            wording, synonyms = lay.get(w, ((), ()))
+            out.append(Term(w, wording, tuple(s for s in synonyms if s != w)))
     return out
 
 
@@ -118,7 +153,7 @@ def matches(term: str | Term, text_forms: frozenset[str]) -> bool:
     """True if the term (or one of its roots, or most words of its expansion) is in the text."""
     if isinstance(term, str):
         return not forms(term).isdisjoint(text_forms)
-    if not forms(term.word).isdisjoint(text_forms):
+    if any(not forms(w).isdisjoint(text_forms) for w in (term.word, *term.synonyms)):
         return True
     spelled = term.expansion
     found = sum(not forms(w).isdisjoint(text_forms) for w in spelled)

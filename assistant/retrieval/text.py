@@ -22,6 +22,7 @@ STOPWORDS = frozenset(
     nggak gak ngga enggak ga bisa biar udah tuh nih mau mohon tolong bapak ibu pak bu
     menurut tentang soal terkait hal seperti yaitu yakni antara lain dll dsb dst
     sebagaimana dimaksud serta beberapa cuma doang gitu begitu begini udah
+    bener bilang katanya ternyata emang kayak kayaknya
     """.split()
 )
 
@@ -50,10 +51,19 @@ _PREFIXES = (
     ("di", "", ""),
     ("ke", "", ""),
     ("se", "", ""),
+    # colloquial nasal forms without me-: "nanggung", "motong", "nyusun", "ngurus", "ngebayar"
+    ("ny", "s", "aeiou"),
+    ("ny", "c", "aeiou"),
+    ("ng", "k", "aeiou"),
+    ("n", "t", "aeiou"),
+    ("m", "p", "aeiou"),
+    ("nge", "", "bcdfgjklmprstw"),
+    ("ng", "", "aeiou"),
 )
 # Words that must not absorb longer words: "pendapatan" is income, not "dapat" (may).
 _NOT_ROOTS = STOPWORDS | {"dapat", "ada", "akan", "atas", "anda", "tara"}
-_SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "i", "lah", "kah", "pun")
+# "-in" is the colloquial "-kan"/"-i": "beresin", "nerbitin".
+_SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "in", "i", "lah", "kah", "pun")
 
 
 def normalise(text: str) -> str:

@@ -118,6 +118,14 @@ def lay_terms(text: str, vocab: Vocabulary) -> list[str]:
     return out
 
 
+def lay_phrases(text: str, vocab: Vocabulary) -> list[tuple[str, LayEntry]]:
+    """(phrase as written, its vocabulary entry) for every everyday phrase found in the text."""
+    if not vocab.lay:
+        return []
+    pattern, table = _matchers(vocab)[2]
+    return [(m.group(0), vocab.lay[table[m.group(0).lower()]]) for m in pattern.finditer(text)]
+
+
 def expand_query(
     text: str, vocab: Vocabulary, *, abbreviations: bool = True, lay: bool = True
 ) -> str:
