@@ -274,6 +274,38 @@ def test_words_no_passage_holds_and_absent_documents_lower_confidence(hits):
     assert refusal.confidence(named) == pytest.approx(1.0 - refusal.NAMED_MISSING_WEIGHT)
 
 
+def test_everyday_words_match_the_legal_wording_the_vocabulary_gives():
+    question = "Kalau telat setor laporan gimana?"
+    (late,) = [t for t in terms.question_terms(question) if t.word == "telat"]
+    assert "terlambat" in late.synonyms and "waktu" in late.expansion
+    assert terms.matches(late, terms.form_set("Koperasi yang terlambat menyampaikan laporan"))
+    assert terms.matches(late, terms.form_set("disampaikan melewati batas waktu"))
+    assert not terms.matches(late, terms.form_set("laporan tahunan koperasi"))
+    assert terms.matches("nanggung", terms.form_set("Pengurus menanggung kerugian"))
+
+
+def test_figure_asked_but_stated_by_no_passage_lowers_confidence(hits):
+    from assistant.answer import answer_types
+
+    asked = "Berapa persen bunga pinjaman koperasi?"
+    assert [t.name for t in answer_types.asked_types(asked)] == ["persentase"]
+    assert answer_types.unstated(asked, ["Bunga pinjaman ditetapkan Rapat Anggota."]) == 1
+    assert answer_types.unstated(asked, ["bunga paling tinggi 2% (dua persen) sebulan"]) == 0
+    assert answer_types.unstated("Kapan paling lambat RAT?", ["paling lambat 6 (enam) bulan"]) == 0
+    assert answer_types.asked_types("Siapa yang mengangkat pengurus?") == ()
+    plain = refusal.assess("Siapa yang boleh minta audit akuntan publik?", hits)
+    figure = refusal.assess("Siapa yang boleh minta audit akuntan publik, berapa rupiah?", hits)
+    assert figure.unstated == 1 and plain.unstated == 0
+    assert refusal.confidence(figure) <= refusal.confidence(plain) - refusal.UNSTATED_WEIGHT
+
+
+def test_scene_setting_sentences_weigh_half():
+    question = "Tahun buku kami tutup 31 Desember. Paling telat kapan RAT digelar?"
+    assert refusal.context_words(question) == {"tahun", "buku", "kami", "tutup", "31", "desember"}
+    assert refusal.context_words("Apa itu SHU?") == set()
+    assert refusal.context_words("Koperasi kami kecil.") == set()  # nothing asked: all count
+
+
 # --- generative mode with fake chat models --------------------------------------------------
 
 
