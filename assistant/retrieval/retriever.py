@@ -367,7 +367,8 @@ class HybridRetriever:
 
     def _counterparts(self, order, scored, mask, o: RetrievalOptions, signals, scores) -> list[str]:
         """Old text that would rank in the top window without its penalty brings the provision
-        that now rules the same matter up to the rank the old text would have had."""
+        that now rules the same matter (if the question found that one too) up to the rank the
+        old text would have had."""
         if not o.status_ranking or not scored:
             return order
         raw = sorted(scored, key=lambda x: -x[1] / self._penalty(x[0], o))[: o.superseded_window]
@@ -379,7 +380,8 @@ class HybridRetriever:
                 continue
             at = asked + rank
             for target in self._current_chunks(meta, hops=2):
-                if not self._passes(target, mask) or target in out[:at]:
+                # the counterpart must match the question itself too (be a candidate of a signal)
+                if target not in signals or not self._passes(target, mask) or target in out[:at]:
                     continue
                 if target in out:
                     out.remove(target)
