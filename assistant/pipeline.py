@@ -236,12 +236,32 @@ class Assistant:
             frequencies=self.frequencies,
             superseded=self._superseded(hits),
         )
+        answer = compose.add_warnings(answer, self._named_ended(resolved, filters))
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
     def _superseded(self, hits) -> list:
         """Old provisions the retriever ranked near the top before putting in-force text first."""
         ids = hits[0].signals.get("superseded", []) if hits else []
         return [self.retriever.hit(cid) for cid in ids]
+
+    def _named_ended(self, question: str, filters) -> list[str]:
+        """The status warning of each act the question names that is no longer in force."""
+        from .answer.sources import warning_text
+        from .retrieval.retriever import ENDED
+
+        references = getattr(self.retriever, "references", None)
+        out: list[str] = []
+        for ref in references(question, filters) if references else []:
+            for doc_id in ref.doc_ids:
+                slots = [s for s in self.retriever.catalog.slots if s.doc_id == doc_id]
+                # a block outside any Pasal carries the act's warning alone
+                slot = next((s for s in slots if not s.pasal), slots[0] if slots else None)
+                meta = self.retriever.hit(slot.id).meta if slot else {}
+                if meta.get("status") not in ENDED:
+                    continue
+                label = str(meta.get("citation", "")).removesuffix(" " + str(meta.get("label")))
+                out.append(warning_text({**meta, "citation": label}))
+        return out
 
     def _named_missing(self, question: str, filters) -> int:
         """How many documents the question names that the index does not hold."""

@@ -306,6 +306,17 @@ def test_scene_setting_sentences_weigh_half():
     assert refusal.context_words("Koperasi kami kecil.") == set()  # nothing asked: all count
 
 
+def test_further_warnings_come_first_once_also_on_a_refusal(hits):
+    answer = compose.answer("Berapa besar dana hibah APBN yang diterima Dekopin tahun 2025?", hits)
+    warned = compose.add_warnings(answer, ["UU X: dicabut.", "UU X: dicabut."])
+    assert warned.refused and warned.warnings == ("UU X: dicabut.",)
+    assert warned.text == compose.REFUSAL_TEXT + "\n\n⚠ UU X: dicabut."
+    again = compose.add_warnings(warned, ["UU Y: dibatalkan.", "UU X: dicabut."])
+    assert again.warnings == ("UU Y: dibatalkan.", "UU X: dicabut.")
+    assert again.text.count("⚠") == 2
+    assert compose.add_warnings(answer, []) is answer
+
+
 # --- generative mode with fake chat models --------------------------------------------------
 
 

@@ -70,6 +70,16 @@ def test_amended_text_is_preferred_and_the_old_one_flagged(assistant):
     assert any(w.startswith("UU 25/1992 Pasal 6") for w in answer.warnings)
 
 
+def test_a_named_act_no_longer_in_force_is_warned_about(assistant):
+    answer = assistant.ask("Menurut UU 17/2012, siapa yang menandatangani laporan tahunan?")
+    assert answer.warnings[0].startswith(
+        "UU 17/2012: UU 17/2012 dibatalkan seluruhnya oleh Putusan MK 28/PUU-XI/2013"
+    )
+    assert "⚠ UU 17/2012: " in answer.text
+    plain = assistant.ask("Menurut UU 25/1992, siapa yang menandatangani laporan tahunan?")
+    assert not any(w.startswith("UU 17/2012:") for w in plain.warnings)
+
+
 def test_unanswerable_question_is_refused(assistant):
     answer = assistant.ask("Berapa besar dana hibah APBN yang diterima Dekopin tahun 2025?")
     assert answer.refused and answer.sources == ()

@@ -40,6 +40,16 @@ def with_warnings(text: str, warnings: Sequence[str]) -> str:
     return text + "\n\n" + "\n".join(f"⚠ {w}" for w in warnings)
 
 
+def add_warnings(answer: Answer, extra: Sequence[str]) -> Answer:
+    """The answer with further warnings first (e.g. on a repealed act the question names)."""
+    new = tuple(w for w in dict.fromkeys(extra) if w not in answer.warnings)
+    if not new:
+        return answer
+    body = answer.text.split("\n\n⚠ ", 1)[0] if answer.warnings else answer.text
+    warnings = new + answer.warnings
+    return replace(answer, text=with_warnings(body, warnings), warnings=warnings)
+
+
 def extractive_answer(
     question: str,
     hits: Sequence[Hit],
