@@ -247,7 +247,7 @@ class Assistant:
     def _named_ended(self, question: str, filters) -> list[str]:
         """The status warning of each act the question names that is no longer in force."""
         from .answer.sources import warning_text
-        from .retrieval.retriever import ENDED
+        from .retrieval.options import ENDED
 
         references = getattr(self.retriever, "references", None)
         out: list[str] = []

@@ -8,11 +8,8 @@ import pytest
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.lexical import BM25
 from assistant.retrieval.lookup import build_catalog, find_references, lookup, mentioned_types
-from assistant.retrieval.retriever import (
-    HybridRetriever,
-    RetrievalOptions,
-    matches,
-)
+from assistant.retrieval.options import RetrievalOptions, matches
+from assistant.retrieval.retriever import HybridRetriever
 from assistant.retrieval.text import Analyzer, normalise, stem, vocabulary
 from assistant.retrieval.types import Filters, RetrievalMode
 from assistant.retrieval.vocabulary import (

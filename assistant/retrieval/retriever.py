@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,74 +19,20 @@ from .lookup import (
     mentioned_types,
     provision_ids,
 )
+from .options import (
+    CHANGED,
+    ENDED,
+    NOT_IN_FORCE,
+    PENJELASAN,
+    RetrievalOptions,
+    lexical_fields,
+    matches,
+)
 from .text import Analyzer, reference_tokens, vocabulary
 from .types import Filters, Hit, RetrievalMode
 from .vocabulary import Vocabulary, default_vocabulary, expand_abbreviations, expand_query
 
 AMENDMENTS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "amendments.toml"
-NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
-CHANGED = NOT_IN_FORCE | {"diubah"}
-ENDED = frozenset({"dicabut", "dibatalkan", "tidak_berlaku"})  # the whole act, not one Pasal
-PENJELASAN = "penjelasan"
-
-
-@dataclass(frozen=True)
-class RetrievalOptions:
-    """Switches and weights of every retrieval component (the eval's ablation flips them)."""
-
-    lookup: bool = True
-    dense: bool = True
-    lexical: bool = True
-    abbreviations: bool = True
-    vocabulary: bool = True
-    multi_query: bool = True  # also rank the raw question, besides the expanded one
-    doc_focus: bool = True  # a named document ("UU UMKM") gets its own ranking
-    type_focus: bool = True  # "menurut UU" without a number: UU texts get their own ranking
-    section_cap: int = 3  # >0: at most this many chunks of one section ahead of other sections
-    status_ranking: bool = True
-    follow_amendments: bool = True  # an amended provision pulls in the text that amended it
-    stemming: bool = True
-    context_in_lexical: float = 1.0  # weight of the context header in BM25 (0 = left out)
-    penjelasan_in_lexical: float = 0.5  # weight of a Pasal's Penjelasan in its BM25 text
-    rrf_k: int = 20
-    dense_weight: float = 0.7
-    lexical_weight: float = 1.0
-    status_penalty: float = 0.5  # score multiplier of provisions no longer in force
-    superseded_window: int = 5  # unpenalised ranks within which old text is reported for warnings
-    candidates: int = 60
-    expand_dense: bool = False  # embed the expanded question (measured worse than the raw one)
-    abbreviation_weight: float = 0.4  # BM25 weight of spelled-out abbreviations (measured)
-    expansion_weight: float = 0.4  # BM25 weight of the legal wording of everyday phrases
-    program_weight: float = 0.8  # programme notes are secondary sources: the law goes first
-    # score multipliers by part: preambles (Menimbang/Mengingat) and annexes rarely hold the rule
-    part_weights: Mapping[str, float] = field(
-        default_factory=lambda: {"pembukaan": 0.7, "penutup": 0.85}
-    )
-
-
-def matches(meta: dict, filters: Filters | None) -> bool:
-    """True if a chunk's metadata passes the filters."""
-    if filters is None:
-        return True
-    tahun = int(meta.get("tahun") or 0)
-    status = meta.get("status", "")
-    return not (
-        (filters.doc_ids and meta.get("doc_id") not in filters.doc_ids)
-        or (filters.jenis and meta.get("jenis") not in filters.jenis)
-        or (filters.kinds and meta.get("kind") not in filters.kinds)
-        or (filters.statuses and status not in filters.statuses)
-        or (filters.year_min is not None and tahun < filters.year_min)
-        or (filters.year_max is not None and tahun > filters.year_max)
-        or (filters.in_force_only and status in NOT_IN_FORCE)
-    )
-
-
-def lexical_fields(text: str, meta: dict, options: RetrievalOptions) -> list[tuple[str, float]]:
-    """What BM25 indexes for a chunk: its text, context header and (for a Pasal) its Penjelasan."""
-    fields = [(text, 1.0), (meta.get("context", ""), options.context_in_lexical)]
-    if meta.get("part") != PENJELASAN:
-        fields.append((meta.get("penjelasan", ""), options.penjelasan_in_lexical))
-    return fields
 
 
 class HybridRetriever:
