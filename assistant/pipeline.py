@@ -245,18 +245,24 @@ class Assistant:
         return [self.retriever.hit(cid) for cid in ids]
 
     def _named_ended(self, question: str, filters) -> list[str]:
-        """The status warning of each act the question names that is no longer in force."""
+        """The status warning of each act the question names that is no longer in force, or
+        that the corpus knows only as changed by another act."""
         from .answer.sources import warning_text
+        from .legal.registry import note_on_absent
         from .retrieval.options import ENDED
 
         references = getattr(self.retriever, "references", None)
+        registry = getattr(self.retriever, "registry", None)
         out: list[str] = []
         for ref in references(question, filters) if references else []:
             for doc_id in ref.doc_ids:
                 slots = [s for s in self.retriever.catalog.slots if s.doc_id == doc_id]
+                if not slots:  # known only through the amendment registry
+                    note = note_on_absent(doc_id, registry) if registry else ""
+                    out += [f"{registry.label(doc_id)}: {note}"] if note else []
+                    continue
                 # a block outside any Pasal carries the act's warning alone
-                slot = next((s for s in slots if not s.pasal), slots[0] if slots else None)
-                meta = self.retriever.hit(slot.id).meta if slot else {}
+                meta = self.retriever.hit(next((s for s in slots if not s.pasal), slots[0]).id).meta
                 if meta.get("status") not in ENDED:
                     continue
                 label = str(meta.get("citation", "")).removesuffix(" " + str(meta.get("label")))

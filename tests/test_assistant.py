@@ -83,6 +83,14 @@ def test_a_named_act_no_longer_in_force_is_warned_about(assistant):
     assert not any(w.startswith("UU 17/2012:") for w in plain.warnings)
 
 
+def test_an_act_known_only_as_amended_is_named_not_missing(assistant):
+    question = "Pasal 24 PMK 108/2024 soal syarat Dana Desa tahap II masih berlaku?"
+    assert assistant._named_missing(question, None) == 0
+    answer = assistant.ask(question)
+    assert any(w.startswith("PMK 108/2024: PMK 108/2024 telah diubah") for w in answer.warnings)
+    assert assistant._named_missing("Plafon KSP menurut Permenkop UKM 4/2020?", None) == 1
+
+
 def test_unanswerable_question_is_refused(assistant):
     answer = assistant.ask("Berapa besar dana hibah APBN yang diterima Dekopin tahun 2025?")
     assert answer.refused and answer.sources == ()

@@ -17,6 +17,7 @@ from assistant.legal.registry import (
     chunk_status,
     label_from_id,
     normalize_pasal,
+    note_on_absent,
     parse_registry,
     status_code,
     warning_for_document,
@@ -270,6 +271,14 @@ def test_annulled_pasal_points_to_its_counterpart_which_notes_the_old_rule() -> 
     assert "Putusan MK 1/2001" in note
     for other in (("uu-3-1990", "5"), ("uu-1-2000", "4")):  # neighbours and the old act: no note
         assert all("Catatan" not in w for w in chunk_status(*other, "berlaku", reg).warnings)
+
+
+def test_note_on_an_act_known_only_to_the_registry(registry: Registry) -> None:
+    note = note_on_absent("pmk-108-2024", registry)
+    assert note.startswith("PMK 108/2024 telah diubah: Pasal 24 diubah oleh PMK 81/2025 Pasal I")
+    assert note.endswith("Teks yang berlaku: PMK 81/2025.")
+    assert note_on_absent("pp-44-1997", registry).startswith("PP 44/1997 telah dicabut oleh")
+    assert note_on_absent("uu-6-2023", registry) == ""  # in force: nothing to say
 
 
 def test_real_registry_notes_old_rules_only_on_current_provisions(registry: Registry) -> None:

@@ -7,7 +7,13 @@ import pytest
 
 from assistant.retrieval.fusion import rrf
 from assistant.retrieval.lexical import BM25
-from assistant.retrieval.lookup import build_catalog, find_references, lookup, mentioned_types
+from assistant.retrieval.lookup import (
+    build_catalog,
+    find_references,
+    lookup,
+    mentioned_types,
+    with_documents,
+)
 from assistant.retrieval.options import RetrievalOptions, matches
 from assistant.retrieval.retriever import HybridRetriever
 from assistant.retrieval.text import Analyzer, normalise, stem, vocabulary
@@ -223,6 +229,12 @@ def test_reference_to_a_document_not_in_the_index_is_missing(catalog):
     refs = find_references("UU UMKM dan PP 9/1995", catalog, default_vocabulary())
     # an alias of a document this index lacks is no reference at all
     assert [r.doc_ids for r in refs] == [("pp-9-1995",)]
+    # an act known only to the amendment registry is named, not missing, and has no provisions
+    known = with_documents(catalog, {"pmk-108-2024", "pp-9-1995", "se-x"})
+    (ref,) = find_references("Pasal 24 PMK Nomor 108 Tahun 2024", known, default_vocabulary())
+    assert ref.doc_ids == ("pmk-108-2024",) and not ref.missing
+    assert lookup([ref], known) == []
+    assert len(known.docs) == len(catalog.docs) + 1 and known.slots == catalog.slots
 
 
 # --- filters --------------------------------------------------------------------------------

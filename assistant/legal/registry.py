@@ -391,3 +391,18 @@ def warning_for_document(doc_id: str, doc_status_text: str, registry: Registry) 
             + "."
         )
     return tuple(warnings)
+
+
+def note_on_absent(doc_id: str, registry: Registry) -> str:
+    """What became of an act the corpus holds no text of ("PMK 108/2024"), or ''."""
+    every = registry.for_document(doc_id)
+    ending = _strongest([e for e in every if e.pasal is None], _DOCUMENT_ENDINGS)
+    if ending is not None:
+        return _document_sentence(ending, registry)
+    changed = [e for e in every if e.pasal is not None]
+    if not changed:
+        return ""
+    items = "; ".join(f"Pasal {e.pasal} {e.change} oleh {e.by}" for e in changed)
+    where = {registry.label(e.current_doc) for e in changed if e.current_doc}
+    now = f" Teks yang berlaku: {', '.join(sorted(where))}." if where else ""
+    return f"{registry.label(doc_id)} telah diubah: {items}.{now}"

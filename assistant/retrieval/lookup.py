@@ -139,6 +139,18 @@ def build_catalog(metas: Iterable[tuple[str, dict]]) -> Catalog:
     return Catalog(tuple(docs.values()), tuple(slots))
 
 
+def with_documents(catalog: Catalog, doc_ids) -> Catalog:
+    """The catalog plus documents known without text (acts the amendment registry names), so
+    that "PMK 108/2024" resolves to its id instead of counting as unknown."""
+    known = {d.doc_id for d in catalog.docs}
+    extra = []
+    for doc_id in sorted(set(doc_ids) - known):
+        m = re.match(r"^[a-z]+(?:-[a-z]+)*-(\d+)-((?:19|20)\d\d)$", doc_id)
+        if m:
+            extra.append(doc_entry(doc_id, m.group(1), int(m.group(2))))
+    return Catalog(catalog.docs + tuple(extra), catalog.slots)
+
+
 def _docs_named(prefix: str | None, nomor: str, tahun: int, catalog: Catalog) -> tuple[str, ...]:
     return tuple(
         d.doc_id

@@ -18,6 +18,7 @@ from .lookup import (
     lookup,
     mentioned_types,
     provision_ids,
+    with_documents,
 )
 from .options import (
     CHANGED,
@@ -66,6 +67,9 @@ class HybridRetriever:
             self.metas = [r.meta for r in records]
             self.position = {cid: i for i, cid in enumerate(self.ids)}
             self.catalog: Catalog = build_catalog(zip(self.ids, self.metas))
+            if self.registry is not None:
+                known = self.registry.doc_ids() | {d for d, _ in self.registry.external}
+                self.catalog = with_documents(self.catalog, known)
             self.roots = vocabulary(self.texts)
             self._bm25: dict[tuple, BM25] = {}
             self._doc_ids = np.array([m.get("doc_id", "") for m in self.metas], dtype=object)
