@@ -207,6 +207,7 @@ def ablations(base) -> list[tuple[str, object]]:
         ("- stemming", {"stemming": False}),
         ("- context in BM25", {"context_in_lexical": 0.0}),
         ("- penjelasan in BM25", {"penjelasan_in_lexical": 0.0}),
+        ("- referred Pasal in BM25", {"references_in_lexical": 0.0}),
         ("- type focus ('menurut UU')", {"type_focus": False}),
         ("- part weights", {"part_weights": {}}),
         ("- section cap", {"section_cap": 0}),

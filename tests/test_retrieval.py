@@ -14,7 +14,7 @@ from assistant.retrieval.lookup import (
     mentioned_types,
     with_documents,
 )
-from assistant.retrieval.options import RetrievalOptions, matches
+from assistant.retrieval.options import RetrievalOptions, lexical_fields, matches, pasal_texts
 from assistant.retrieval.retriever import HybridRetriever
 from assistant.retrieval.text import Analyzer, normalise, stem, vocabulary
 from assistant.retrieval.types import Filters, RetrievalMode
@@ -235,6 +235,29 @@ def test_reference_to_a_document_not_in_the_index_is_missing(catalog):
     assert ref.doc_ids == ("pmk-108-2024",) and not ref.missing
     assert lookup([ref], known) == []
     assert len(known.docs) == len(catalog.docs) + 1 and known.slots == catalog.slots
+
+
+def test_a_chunk_is_also_found_by_the_words_of_the_pasal_it_refers_to():
+    metas = [
+        {"doc_id": "pk", "pasal": "16", "part": "batang_tubuh"},
+        {"doc_id": "pk", "pasal": "24", "part": "batang_tubuh"},
+        {"doc_id": "pk", "pasal": "24", "part": "penjelasan"},
+    ]
+    texts = [
+        "Perubahan nama, bidang usaha dan tempat kedudukan memerlukan persetujuan Menteri.",
+        "Perubahan selain sebagaimana dimaksud dalam Pasal 16 ayat (1) dilaporkan kepada Menteri.",
+        "Cukup jelas.",
+    ]
+    table = pasal_texts(texts, metas)
+    assert set(table) == {("pk", "16"), ("pk", "24")}
+    fields = lexical_fields(texts[1], metas[1], RetrievalOptions(), table[("pk", "16")])
+    assert (texts[0], RetrievalOptions().references_in_lexical) in fields
+    docs = [
+        lexical_fields(t, m, RetrievalOptions(), table[("pk", "16")] if i == 1 else "")
+        for i, (t, m) in enumerate(zip(texts, metas))
+    ]
+    found = BM25(docs, Analyzer()).search("bidang usaha dilaporkan", 2)
+    assert [i for i, _ in found] == [1, 0]
 
 
 # --- filters --------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class RetrievalOptions:
     stemming: bool = True
     context_in_lexical: float = 1.0  # weight of the context header in BM25 (0 = left out)
     penjelasan_in_lexical: float = 0.5  # weight of a Pasal's Penjelasan in its BM25 text
+    references_in_lexical: float = 0.3  # weight of the Pasal a chunk refers to in its BM25 text
     rrf_k: int = 20
     dense_weight: float = 0.7
     lexical_weight: float = 1.0
@@ -64,9 +65,22 @@ def matches(meta: dict, filters: Filters | None) -> bool:
     )
 
 
-def lexical_fields(text: str, meta: dict, options: RetrievalOptions) -> list[tuple[str, float]]:
-    """What BM25 indexes for a chunk: its text, context header and (for a Pasal) its Penjelasan."""
+def lexical_fields(
+    text: str, meta: dict, options: RetrievalOptions, referred: str = ""
+) -> list[tuple[str, float]]:
+    """What BM25 indexes for a chunk: its text, context header, (for a Pasal) its Penjelasan,
+    and the text of the Pasal it refers to ("selain sebagaimana dimaksud dalam Pasal 16")."""
     fields = [(text, 1.0), (meta.get("context", ""), options.context_in_lexical)]
     if meta.get("part") != PENJELASAN:
         fields.append((meta.get("penjelasan", ""), options.penjelasan_in_lexical))
+    fields.append((referred, options.references_in_lexical))
     return fields
+
+
+def pasal_texts(texts, metas) -> dict[tuple[str, str], str]:
+    """(doc id, PASAL) → the main text of that Pasal, its chunks joined."""
+    by: dict[tuple[str, str], list[str]] = {}
+    for text, meta in zip(texts, metas):
+        if meta.get("pasal") and meta.get("part") == "batang_tubuh":
+            by.setdefault((meta.get("doc_id", ""), str(meta["pasal"]).upper()), []).append(text)
+    return {key: " ".join(parts) for key, parts in by.items()}

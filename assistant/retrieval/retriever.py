@@ -28,6 +28,7 @@ from .options import (
     RetrievalOptions,
     lexical_fields,
     matches,
+    pasal_texts,
 )
 from .text import Analyzer, reference_tokens, vocabulary
 from .types import Filters, Hit, RetrievalMode
@@ -66,6 +67,7 @@ class HybridRetriever:
             self.texts = [r.text for r in records]
             self.metas = [r.meta for r in records]
             self.position = {cid: i for i, cid in enumerate(self.ids)}
+            self._pasal_text = pasal_texts(self.texts, self.metas)
             self.catalog: Catalog = build_catalog(zip(self.ids, self.metas))
             if self.registry is not None:
                 known = self.registry.doc_ids() | {d for d, _ in self.registry.external}
@@ -80,14 +82,29 @@ class HybridRetriever:
 
     def bm25(self, options: RetrievalOptions) -> BM25:
         """The BM25 index for the index-time options (built once per combination)."""
-        key = (options.stemming, options.context_in_lexical, options.penjelasan_in_lexical)
+        key = (
+            options.stemming,
+            options.context_in_lexical,
+            options.penjelasan_in_lexical,
+            options.references_in_lexical,
+        )
         with self._lock:
             bm = self._bm25.get(key)
             if bm is None:
                 analyzer = Analyzer(self.roots, stemming=options.stemming)
-                docs = [lexical_fields(t, m, options) for t, m in zip(self.texts, self.metas)]
+                docs = [
+                    lexical_fields(t, m, options, self._referred(t, m))
+                    for t, m in zip(self.texts, self.metas)
+                ]
                 bm = self._bm25[key] = BM25(docs, analyzer)
             return bm
+
+    def _referred(self, text: str, meta: dict) -> str:
+        """The text of the other Pasal of the same document that this chunk refers to."""
+        own = str(meta.get("pasal", "")).upper()
+        names = {t.split(":", 1)[1].upper() for t in reference_tokens(text) if t[:6] == "pasal:"}
+        doc = meta.get("doc_id", "")
+        return " ".join(self._pasal_text.get((doc, n), "") for n in sorted(names - {own}))
 
     def dense(self, vector, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The k chunks nearest to a query vector (cosine; vectors are normalised), best first."""
