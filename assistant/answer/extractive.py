@@ -143,8 +143,9 @@ def select(terms: Sequence[str], hits: Sequence[Hit]) -> list[Statement]:
             continue
         chosen.append(st)
         seen_texts.add(key)
-    first_use = {r: i for i, r in reversed(list(enumerate(c.hit_rank for c in chosen)))}
-    return sorted(chosen, key=lambda s: (first_use[s.hit_rank], s.unit.position))
+    # shown in retrieval order: the retriever's ranking (in force first, amendments followed)
+    # decides precedence better than word overlap alone
+    return sorted(chosen, key=lambda s: (s.hit_rank, s.unit.position))
 
 
 def shorten(text: str, limit: int) -> str:
