@@ -317,6 +317,29 @@ def test_further_warnings_come_first_once_also_on_a_refusal(hits):
     assert compose.add_warnings(answer, []) is answer
 
 
+def test_a_figure_the_question_quotes_from_changed_text_is_warned_about():
+    from assistant.answer.sources import collect_warnings, figures
+
+    assert figures("minimal 20 orang, Pasal 6 UU 25/1992 Nomor 25 Tahun 1992") == {("20", "orang")}
+    assert figures("paling lama 5 (lima) tahun dan 2% setahun") == {("5", "tahun"), ("2", "%")}
+    cited = hit("uu-b/pasal-9", "Koperasi ini berdiri dengan akta pendirian.", "UU B Pasal 9")
+    old = hit(
+        "uu-a/pasal-6",
+        "Koperasi Primer dibentuk oleh sekurang-kurangnya 20 (dua puluh) orang.",
+        "UU A Pasal 6",
+        status="diubah",
+        warning="Pasal ini telah diubah: kini 9 orang.",
+    )
+    hits = [cited, hit("x/1", "lain", "X 1"), hit("x/2", "lain", "X 2"), old]
+    question = "Pendirinya minimal 20 orang, benar?"
+    terms_ = terms.question_terms(question)
+    assert collect_warnings([cited], hits, terms_) == ()  # rank 4: too far down by itself
+    warned = collect_warnings([cited], hits, terms_, question_text=question)
+    assert warned == ("UU A Pasal 6: Pasal ini telah diubah: kini 9 orang.",)
+    other = "Pendirinya minimal 9 orang, benar?"
+    assert collect_warnings([cited], hits, terms.question_terms(other), question_text=other) == ()
+
+
 # --- generative mode with fake chat models --------------------------------------------------
 
 

@@ -62,7 +62,9 @@ def extractive_answer(
     draft = extractive.compose(terms, hits)
     if not draft.sources:
         return refused(question, hits, resolved, notice)
-    warnings = collect_warnings(draft.cited, hits, terms, superseded=superseded)
+    warnings = collect_warnings(
+        draft.cited, hits, terms, superseded=superseded, question_text=resolved or question
+    )
     return Answer(
         question=question,
         text=with_warnings(draft.text, warnings),
@@ -119,7 +121,11 @@ def model_answer(
         for old, hit in zip(check.cited, cited)
     ]
     warnings = collect_warnings(
-        cited, hits, question_terms(resolved or question), superseded=superseded
+        cited,
+        hits,
+        question_terms(resolved or question),
+        superseded=superseded,
+        question_text=resolved or question,
     )
     return Answer(
         question=question,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from ..retrieval.types import Hit
@@ -94,12 +95,28 @@ def restates(old: str, current: str, share: float = 0.6) -> bool:
     return bool(terms) and coverage(terms, old) >= share
 
 
+_CITED = re.compile(
+    r"\b(?:nomor|no\.?)\s*\d+\s*tahun\s*\d{4}|\b\d+\s*/\s*\d{4}\b"
+    r"|\b(?:pasal|ayat|angka|huruf|tahun)\s*\(?\d+\w?\)?",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:\([^)]{1,40}\)\s*)?(%|[a-z]+)", re.IGNORECASE)
+
+
+def figures(text: str) -> set[tuple[str, str]]:
+    """(number, unit) pairs stated in a text: "20 (dua puluh) orang" → ("20", "orang");
+    numbers of acts, articles and years ("Nomor 25 Tahun 1992", "Pasal 6") are not figures."""
+    plain = _CITED.sub(" ", text)
+    return {(n.replace(",", "."), unit.lower()) for n, unit in _FIGURE.findall(plain)}
+
+
 def collect_warnings(
     cited: Iterable[Hit],
     hits: Sequence[Hit],
     question_terms: Sequence,
     top: int = 3,
     superseded: Sequence[Hit] = (),
+    question_text: str = "",
 ) -> tuple[str, ...]:
     """Warnings of the cited provisions, plus those of changed provisions among the top hits.
 
@@ -134,6 +151,10 @@ def collect_warnings(
         if question_terms and coverage(question_terms, hit.text) < bar:
             continue
         add(hit)
+    asked = figures(question_text)
+    for hit in hits:  # the question quotes a figure of a changed provision ("minimal 20 orang")
+        if asked and status_of(hit.meta) in CHANGED and asked & figures(hit.text):
+            add(hit)
     for hit in superseded:  # old text must echo the question better than what is cited ...
         if question_terms and coverage(question_terms, hit.text) > bar:
             if not any(restates(hit.text, c.text) for c in cited):  # ... and say something else
