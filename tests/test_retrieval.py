@@ -329,16 +329,28 @@ def _small_index(settings, embedder):
     return index
 
 
-def test_retriever_fuses_looks_up_and_down_ranks(settings, embed_demo):
+# UU 25/1992 Pasal 6 amended by UU 11/2020 Pasal 86, as the registry file states it
+PASAL_6_AMENDED = (
+    '[[entry]]\ndoc = "uu-25-1992"\npasal = "6"\nchange = "diubah"\nby = "UU 11/2020"\n'
+    'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "9 orang"\nsource = "t"\n'
+)
+
+
+def _with_registry(settings, embedder, entries: str) -> HybridRetriever:
+    """A retriever over the small index with Pasal 6 amended plus the given registry entries."""
     from assistant.legal.registry import parse_registry
 
-    registry = parse_registry(
-        '[[entry]]\ndoc = "uu-25-1992"\npasal = "6"\nchange = "diubah"\nby = "UU 11/2020"\n'
-        'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "9 orang"\nsource = "t"\n'
+    registry = parse_registry(PASAL_6_AMENDED + entries)
+    return HybridRetriever(_small_index(settings, embedder), embedder, registry=registry)
+
+
+def test_retriever_fuses_looks_up_and_down_ranks(settings, embed_demo):
+    r = _with_registry(
+        settings,
+        embed_demo,
         '[[entry]]\ndoc = "uu-25-1992"\npasal = "44A"\nchange = "disisipkan"\nby = "UU 11/2020"\n'
-        'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "syariah"\nsource = "t"\n'
+        'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "syariah"\nsource = "t"\n',
     )
-    r = HybridRetriever(_small_index(settings, embed_demo), embed_demo, registry=registry)
     hits = r.retrieve("Pasal 6 UU 25/1992", k=3)
     assert hits[0].id == "uu-25-1992/pasal-6" and hits[0].signals["lookup"] == 1
     # the amended provision pulls in the text that amended it, right after it
@@ -368,15 +380,12 @@ def test_retriever_fuses_looks_up_and_down_ranks(settings, embed_demo):
 
 
 def test_annulled_pasal_leads_to_its_counterpart_and_on_to_the_amendment(settings, embed_demo):
-    from assistant.legal.registry import parse_registry
-
-    registry = parse_registry(
-        '[[entry]]\ndoc = "uu-25-1992"\npasal = "6"\nchange = "diubah"\nby = "UU 11/2020"\n'
-        'current_doc = "uu-11-2020-bab-v"\ncurrent_pasal = "86"\nsummary = "9 orang"\nsource = "t"\n'
+    r = _with_registry(
+        settings,
+        embed_demo,
         '[[entry]]\ndoc = "uu-17-2012"\npasal = "7"\nchange = "dibatalkan"\nby = "MK"\n'
-        'current_doc = "uu-25-1992"\ncurrent_pasal = "6"\nsummary = "9 orang"\nsource = "t"\n'
+        'current_doc = "uu-25-1992"\ncurrent_pasal = "6"\nsummary = "9 orang"\nsource = "t"\n',
     )
-    r = HybridRetriever(_small_index(settings, embed_demo), embed_demo, registry=registry)
     hits = r.retrieve("Pasal 7 UU 17/2012", k=4)
     assert [h.id for h in hits[:3]] == [
         "uu-17-2012/pasal-7",
@@ -384,7 +393,7 @@ def test_annulled_pasal_leads_to_its_counterpart_and_on_to_the_amendment(setting
         "uu-11-2020-bab-v/pasal-86-angka-1",
     ]
     assert [h.signals.get("amends") for h in hits[1:3]] == ["uu-17-2012/pasal-7"] * 2
-    plain = HybridRetriever(r.index, embed_demo, registry=parse_registry(""))
+    plain = HybridRetriever(r.index, embed_demo, registry=None)
     assert all("amends" not in h.signals for h in plain.retrieve("Pasal 7 UU 17/2012", k=4))
     # found by search: the annulled text's wording wins before its penalty, so the rule in force
     # on the same matter (and the text that amended that) take the top ranks
