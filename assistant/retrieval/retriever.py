@@ -176,12 +176,14 @@ class HybridRetriever:
             order = found + [cid for cid in order if cid not in found]
         if o.section_cap:
             order = self._cap(order, o.section_cap, signals)
+        window = self._unpenalised(scored, o)
         if o.follow_amendments and self.registry is not None:
-            order = self._counterparts(order, scored, mask, o, signals, scores)
+            order = self._counterparts(order, window, mask, signals, scores)
             head = self._follow(order[: k + 5], mask, signals, scores)
             order = head + [cid for cid in order[k + 5 :] if cid not in set(head)]
         hits = [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
-        near = self._superseded_near(scored, {h.id for h in hits}, o)
+        shown = {h.id for h in hits}
+        near = [c for c, _ in window if c not in shown and self._status(c) in NOT_IN_FORCE]
         if near and hits:  # old text the penalty pushed out: the answer layer may warn about it
             hits[0].signals["superseded"] = near
         missing = [r.written for r in refs if r.missing]
@@ -331,16 +333,18 @@ class HybridRetriever:
             return True
         return f"pasal:{pasal.lower()}" in reference_tokens(self.texts[self.position[slot.id]])
 
-    def _counterparts(self, order, scored, mask, o: RetrievalOptions, signals, scores) -> list[str]:
-        """Old text that would rank in the top window without its penalty brings the provision
-        that now rules the same matter (if the question found that one too) up to the rank the
-        old text would have had."""
-        if not o.status_ranking or not scored:
-            return order
-        raw = sorted(scored, key=lambda x: -x[1] / self._penalty(x[0], o))[: o.superseded_window]
+    def _unpenalised(self, scored, o: RetrievalOptions) -> list[tuple[str, float]]:
+        """The top window of the ranking as it would be without the status penalty."""
+        if not o.status_ranking:
+            return []
+        return sorted(scored, key=lambda x: -x[1] / self._penalty(x[0], o))[: o.superseded_window]
+
+    def _counterparts(self, order, window, mask, signals, scores) -> list[str]:
+        """Old text in the unpenalised top `window` brings the provision that now rules the same
+        matter (if the question found that one too) up to the rank the old text would have had."""
         out = list(order)
         asked = sum("lookup" in signals.get(cid, {}) for cid in out)  # looked-up chunks stay first
-        for rank, (cid, score) in enumerate(raw):
+        for rank, (cid, score) in enumerate(window):
             meta = self.metas[self.position[cid]]
             if meta.get("status") not in ENDED or not meta.get("pasal"):
                 continue
@@ -356,20 +360,11 @@ class HybridRetriever:
                 scores[target] = max(scores.get(target, 0.0), score)
         return out
 
-    def _superseded_near(self, scored, shown: set[str], o: RetrievalOptions) -> list[str]:
-        """Provisions no longer in force that would rank in the top window without the penalty."""
-        if not o.status_ranking or not scored:
-            return []
-        raw = sorted(scored, key=lambda x: -x[1] / self._penalty(x[0], o))[: o.superseded_window]
-        return [
-            cid
-            for cid, _ in raw
-            if cid not in shown and self.metas[self.position[cid]].get("status") in NOT_IN_FORCE
-        ]
+    def _status(self, cid: str) -> str:
+        return self.metas[self.position[cid]].get("status", "")
 
     def _penalty(self, cid: str, o: RetrievalOptions) -> float:
-        status = self.metas[self.position[cid]].get("status")
-        return o.status_penalty if status in NOT_IN_FORCE else 1.0
+        return o.status_penalty if self._status(cid) in NOT_IN_FORCE else 1.0
 
     def hit(self, cid: str) -> Hit:
         """The hit of one chunk, with no score (for chunks named in another hit's signals)."""
