@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from assistant import ui_render as render
-from assistant.answer.types import Answer, Source
+from assistant.answer.types import Answer, Outcome, Source
 
 EVIL = "<script>alert(1)</script> dan <img src=x onerror=alert(2)>"
 
@@ -105,7 +105,7 @@ def test_note_on_an_in_force_provision_is_not_a_warning():
 def test_related_sources_shown_when_refused():
     rel = source(marker=0)
     html = render.sources_panel(
-        Answer(question="q", text="Tidak ditemukan.", related=(rel,), refused=True)
+        Answer(question="q", text="Tidak ditemukan.", related=(rel,), outcome=Outcome.NOT_FOUND)
     )
     assert "Mungkin terkait" in html and rel.citation in html and 'id="sumber-' not in html
 

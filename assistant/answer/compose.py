@@ -10,7 +10,7 @@ from ..retrieval.types import Hit
 from . import citations, extractive, llm, refusal
 from .sources import collect_warnings, related, source_from_hit
 from .terms import question_terms
-from .types import Answer, Source
+from .types import Answer, Outcome, Source
 
 REFUSAL_TEXT = (
     "Maaf, jawaban atas pertanyaan ini tidak ditemukan dalam korpus peraturan dan dokumen "
@@ -26,7 +26,7 @@ def refused(question: str, hits: Sequence[Hit], resolved: str = "", notice: str 
         question=question,
         text=REFUSAL_TEXT,
         related=related(hits),
-        refused=True,
+        outcome=Outcome.NOT_FOUND,
         notice=notice,
         resolved_question=resolved,
         hits=tuple(hits),

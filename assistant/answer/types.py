@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from ..retrieval.types import Hit
+
+
+class Outcome(StrEnum):
+    """The three things an answer can be."""
+
+    ANSWER = "jawaban"  # the corpus states it: the answer, with its citations
+    UNSURE = "kurang_yakin"  # moderate evidence: the nearest provisions, quoted, with a caveat
+    NOT_FOUND = "tidak_ditemukan"  # nothing relevant: said plainly, nearest provisions shown
 
 
 @dataclass(frozen=True)
@@ -39,15 +48,21 @@ class Answer:
     sources: tuple[Source, ...] = ()
     related: tuple[Source, ...] = ()  # shown as "mungkin terkait" when refused
     warnings: tuple[str, ...] = ()  # status warnings of cited provisions
-    refused: bool = False
+    outcome: Outcome = Outcome.ANSWER
     mode: str = "extractive"
     notice: str = ""  # e.g. "model tidak menjawab; jawaban ekstraktif ditampilkan"
     resolved_question: str = ""  # the question after follow-up resolution
     hits: tuple[Hit, ...] = field(default=(), repr=False)  # everything retrieved, best first
     latency_ms: float = 0.0
 
+    @property
+    def refused(self) -> bool:
+        """True when the answer is "tidak ditemukan"."""
+        return self.outcome == Outcome.NOT_FOUND
+
     def to_dict(self) -> dict:
         data = asdict(self)
+        data["refused"] = self.refused
         data["citations"] = [s.citation for s in self.sources]
         data["hits"] = [{"id": h.id, "score": h.score, "signals": h.signals} for h in self.hits]
         return data
