@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -14,6 +15,8 @@ from pathlib import Path
 UNANSWERABLE = "unanswerable"
 STATUS = "status"
 PENJELASAN = "penjelasan"
+ANSWER, UNSURE, NOT_FOUND = "jawaban", "kurang_yakin", "tidak_ditemukan"  # answer.types.Outcome
+OUTCOMES = (ANSWER, UNSURE, NOT_FOUND)
 
 
 def normalise(text: str) -> str:
@@ -62,6 +65,44 @@ class Result:
     citations: list[str] = field(default_factory=list)
     latency_ms: float = 0.0
     cites_gold: bool = False  # a cited passage (not just a retrieved one) matches a gold entry
+    outcome: str = ""  # jawaban / kurang_yakin / tidak_ditemukan ("" for retrieval only)
+    points: float | None = None  # share of expected points stated (None: not measured)
+    answer: str = ""  # the answer text, warnings included
+
+
+# Function words that never count as content of an expected point (the rule of issue 11).
+_FUNCTION_WORDS = frozenset(
+    """
+    yang dan atau dari dalam untuk dengan pada oleh sebagai akan juga adalah tidak bukan
+    harus dapat wajib paling atas bagi atau serta tersebut setiap itu ini ada bisa lebih
+    kurang hanya sudah belum masih telah karena agar sama para secara tentang antara
+    sebelum sesudah setelah yaitu yakni dimaksud sebagaimana menjadi jadi yg
+    """.split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+
+
+def point_stated(point: str, answer: str) -> bool:
+    """An expected point is stated when all its numbers and at least 60% of its content words
+    (4+ letters, minus function words) occur in the answer text."""
+    have = set(_TOKEN.findall(answer.lower()))
+    tokens = _TOKEN.findall(point.lower())
+    numbers = {t for t in tokens if t[0].isdigit()}
+    content = {t for t in tokens if t.isalpha() and len(t) >= 4 and t not in _FUNCTION_WORDS}
+    if not numbers <= have:
+        return False
+    return not content or len(content & have) >= 0.6 * len(content)
+
+
+def points_share(question: dict, answer: str, outcome: str) -> float | None:
+    """Share of the question's expected points that the answer states; an unanswerable
+    question scores 1 when the answer is "kurang yakin" or "tidak ditemukan"."""
+    if question.get("kind") == UNANSWERABLE:
+        return 1.0 if outcome in (UNSURE, NOT_FOUND) else 0.0
+    points = question.get("expected_points") or []
+    if not points or not outcome:
+        return None
+    return sum(point_stated(p, answer) for p in points) / len(points)
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -96,6 +137,11 @@ def summarise(results: Sequence[Result]) -> dict:
 
     mrr = sum(1 / r.hit_rank for r in answerable if r.hit_rank and r.hit_rank <= 10)
     latencies = [r.latency_ms for r in results]
+    scored = [r.points for r in results if r.points is not None]
+
+    def outcomes(rows: Sequence[Result]) -> dict[str, float]:
+        return {o: _share(sum(r.outcome == o for r in rows), len(rows)) for o in OUTCOMES}
+
     return {
         "n": len(results),
         "n_answerable": len(answerable),
@@ -108,6 +154,11 @@ def summarise(results: Sequence[Result]) -> dict:
         "false_refusal_rate": _share(sum(r.refused for r in answerable), len(answerable)),
         "status_warning_rate": _share(sum(r.warned for r in status), len(status)),
         "answer_cites_gold_rate": _share(sum(r.cites_gold for r in answerable), len(answerable)),
+        "unsure_rate": _share(sum(r.outcome == UNSURE for r in answerable), len(answerable)),
+        "unanswerable_declined_rate": _share(
+            sum(r.outcome in (UNSURE, NOT_FOUND) for r in unanswerable), len(unanswerable)
+        ),
+        "expected_points_rate": round(sum(scored) / len(scored), 4) if scored else 0.0,
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_ms_p95": _percentile(latencies, 0.95),
         "by_kind": {
@@ -116,9 +167,15 @@ def summarise(results: Sequence[Result]) -> dict:
                 "recall_at_5": _share(
                     sum(r.hit_rank is not None and r.hit_rank <= 5 for r in rows), len(rows)
                 ),
+                "outcomes": outcomes(rows),
+                "expected_points_rate": round(
+                    statistics.fmean(r.points for r in rows if r.points is not None), 4
+                )
+                if any(r.points is not None for r in rows)
+                else 0.0,
             }
-            for kind in sorted({r.kind for r in answerable})
-            for rows in [[r for r in answerable if r.kind == kind]]
+            for kind in sorted({r.kind for r in results})
+            for rows in [[r for r in results if r.kind == kind]]
         },
         "per_question": [
             {k: v for k, v in asdict(r).items() if k != "kind"} | {"kind": r.kind} for r in results
@@ -126,31 +183,42 @@ def summarise(results: Sequence[Result]) -> dict:
     }
 
 
-Runner = Callable[
-    [str, int],
-    tuple[list[tuple[dict, str]], bool, bool, list[str], float, list[tuple[dict, str]]],
-]
+@dataclass(frozen=True)
+class Asked:
+    """What a runner reports for one question."""
+
+    retrieved: list[tuple[dict, str]]  # (meta, text) of every hit, best first
+    cited: list[tuple[dict, str]]  # the passages the answer cites
+    citations: list[str]
+    ms: float
+    warned: bool = False
+    outcome: str = ""  # "" when only retrieval ran
+    answer: str = ""
+
+
+Runner = Callable[[str, int], Asked]
 
 
 def run(questions: Sequence[dict], runner: Runner, k: int = 10) -> list[Result]:
-    """Ask every question through `runner(question, k)`
-    → (hits, refused, warned, citations, ms, cited passages)."""
+    """Ask every question through `runner(question, k)` and score what comes back."""
     out = []
     for q in questions:
-        retrieved, refused, warned, citations, ms, cited = runner(q["question"], k)
+        a = runner(q["question"], k)
         golds = gold_entries(q) if q.get("gold") else []
-        rank = hit_rank(golds, retrieved[:k]) if golds else None
-        cites_gold = bool(golds) and hit_rank(golds, cited) is not None
+        rank = hit_rank(golds, a.retrieved[:k]) if golds else None
         out.append(
             Result(
-                q["id"],
-                q.get("kind", ""),
-                rank,
-                refused,
-                warned,
-                citations,
-                round(ms, 1),
-                cites_gold,
+                id=q["id"],
+                kind=q.get("kind", ""),
+                hit_rank=rank,
+                refused=a.outcome == NOT_FOUND,
+                warned=a.warned,
+                citations=a.citations,
+                latency_ms=round(a.ms, 1),
+                cites_gold=bool(golds) and hit_rank(golds, a.cited) is not None,
+                outcome=a.outcome,
+                points=points_share(q, a.answer, a.outcome),
+                answer=a.answer,
             )
         )
     return out
@@ -163,11 +231,16 @@ def assistant_runner(assistant) -> Runner:
         started = time.perf_counter()
         answer = assistant.ask(question, k=k)
         ms = answer.latency_ms or (time.perf_counter() - started) * 1000
-        hits = [(h.meta, h.text) for h in answer.hits]
         cited_ids = {s.id for s in answer.sources}
-        cited = [(h.meta, h.text) for h in answer.hits if h.id in cited_ids]
-        citations = [s.citation for s in answer.sources]
-        return hits, answer.refused, bool(answer.warnings), citations, ms, cited
+        return Asked(
+            retrieved=[(h.meta, h.text) for h in answer.hits],
+            cited=[(h.meta, h.text) for h in answer.hits if h.id in cited_ids],
+            citations=[s.citation for s in answer.sources],
+            ms=ms,
+            warned=bool(answer.warnings),
+            outcome=str(answer.outcome),
+            answer=answer.text,
+        )
 
     return ask
 
@@ -179,14 +252,12 @@ def retriever_runner(retriever, options=None) -> Runner:
         started = time.perf_counter()
         hits = retriever.retrieve(question, k=k, options=options)
         ms = (time.perf_counter() - started) * 1000
-        warned = any(h.meta.get("status_warning") for h in hits[:3])
-        return (
-            [(h.meta, h.text) for h in hits],
-            False,
-            warned,
-            [h.meta.get("citation", "") for h in hits[:3]],
-            ms,
-            [(h.meta, h.text) for h in hits[:3]],
+        return Asked(
+            retrieved=[(h.meta, h.text) for h in hits],
+            cited=[(h.meta, h.text) for h in hits[:3]],
+            citations=[h.meta.get("citation", "") for h in hits[:3]],
+            ms=ms,
+            warned=any(h.meta.get("status_warning") for h in hits[:3]),
         )
 
     return ask
@@ -247,14 +318,19 @@ def _table(summary: dict) -> str:
         "false_refusal_rate",
         "status_warning_rate",
         "answer_cites_gold_rate",
+        "unsure_rate",
+        "unanswerable_declined_rate",
+        "expected_points_rate",
         "latency_ms_p50",
         "latency_ms_p95",
     ]
     lines = [f"{k:<22}{summary[k]}" for k in keys]
-    lines += [
-        f"recall@5 [{kind}]".ljust(22) + f"{v['recall_at_5']} (n={v['n']})"
-        for kind, v in summary["by_kind"].items()
-    ]
+    for kind, v in summary["by_kind"].items():
+        shares = " ".join(f"{o}={v['outcomes'][o]}" for o in OUTCOMES)
+        lines.append(
+            f"[{kind}]".ljust(22)
+            + f"n={v['n']} recall@5={v['recall_at_5']} points={v['expected_points_rate']} {shares}"
+        )
     misses = [
         q
         for q in summary["per_question"]

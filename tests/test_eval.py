@@ -146,3 +146,18 @@ def test_real_retrieval_lookup_and_status(subset_env, real_embedder):
     assert docs[0] == "uu-25-1992"
     assert all(h.signals.get("status_penalty") for h in hits if h.meta["doc_id"] == "uu-17-2012")
     assert hits[0].signals.get("dense_score", 0) > 0.5
+
+
+def test_expected_point_needs_its_numbers_and_most_content_words():
+    from assistant.eval import point_stated, points_share
+
+    answer = "Koperasi Primer dibentuk oleh paling sedikit 9 (sembilan) orang [1]."
+    assert point_stated("koperasi primer dibentuk paling sedikit 9 orang", answer)
+    assert not point_stated("koperasi primer dibentuk paling sedikit 20 orang", answer)
+    # 'koperasi', 'primer' found; 'anggota', 'pendiri', 'perorangan' not: 2 of 5 < 60%
+    assert not point_stated("koperasi primer anggota pendiri perorangan", answer)
+    q = {"kind": "regulation", "expected_points": ["paling sedikit 9 orang", "akta notaris"]}
+    assert points_share(q, answer, "jawaban") == 0.5
+    unanswerable = {"kind": "unanswerable", "expected_points": ["tidak ditemukan"]}
+    assert points_share(unanswerable, "…", "kurang_yakin") == 1.0
+    assert points_share(unanswerable, "…", "jawaban") == 0.0
