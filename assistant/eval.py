@@ -354,9 +354,33 @@ def _open():
     return build_retriever(settings, index, index.embedder), None
 
 
+COMPACT = (
+    ("recall_at_5", "R@5"),
+    ("mrr_at_10", "MRR"),
+    ("false_refusal_rate", "FR"),
+    ("unsure_rate", "unsure"),
+    ("unanswerable_declined_rate", "unans"),
+    ("status_warning_rate", "warn"),
+    ("answer_cites_gold_rate", "cites"),
+    ("expected_points_rate", "points"),
+    ("latency_ms_p50", "p50"),
+    ("latency_ms_p95", "p95"),
+)
+
+
+def compact(summaries: dict[str, dict]) -> str:
+    """One line per question file with the headline figures."""
+    head = f"{'file':<12}" + "".join(f"{short:>8}" for _, short in COMPACT)
+    rows = [
+        f"{name:<12}" + "".join(f"{s[key]:>8}" for key, _ in COMPACT)
+        for name, s in summaries.items()
+    ]
+    return "\n".join([head, *rows])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.eval", description=__doc__)
-    parser.add_argument("qa", type=Path, help="JSONL file of questions (see eval README)")
+    parser.add_argument("qa", type=Path, nargs="+", help="JSONL files of questions (eval README)")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument(
@@ -364,32 +388,41 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--retrieval-only", action="store_true", help="skip the answer layer")
     args = parser.parse_args(argv)
-    questions = load_questions(args.qa)
     retriever, assistant = _open()
     if assistant is not None and not args.retrieval_only:
         runner, through = assistant_runner(assistant), "Assistant.ask"
     else:
         runner, through = retriever_runner(retriever), "retriever only (never refuses)"
-    runner(questions[0]["question"], args.k)  # warm-up: model load, first query
-    summary = summarise(run(questions, runner, args.k))
-    summary["through"] = through
-    print(f"{args.qa} via {through}, k={args.k}")
-    print(_table(summary))
-    if args.ablation:
-        print(f"\n{'ablation':<34}{'recall@5':>9}{'MRR@10':>9}{'p50 ms':>9}")
-        rows = []
-        for name, options in ablations(retriever.options):
-            s = summarise(run(questions, retriever_runner(retriever, options), 10))
-            rows.append(
-                {"name": name, "recall_at_5": s["recall_at_5"], "mrr_at_10": s["mrr_at_10"]}
-            )
-            print(
-                f"{name:<34}{s['recall_at_5']:>9.3f}{s['mrr_at_10']:>9.3f}{s['latency_ms_p50']:>9.1f}"
-            )
-        summary["ablation"] = rows
+    summaries: dict[str, dict] = {}
+    for path in args.qa:
+        questions = load_questions(path)
+        runner(questions[0]["question"], args.k)  # warm-up: model load, first query
+        summary = summarise(run(questions, runner, args.k))
+        summary["through"] = through
+        print(f"{path} via {through}, k={args.k}")
+        print(_table(summary))
+        if args.ablation:
+            summary["ablation"] = _ablation(questions, retriever)
+        summaries[path.stem] = summary
+    if len(summaries) > 1:
+        print("\n" + compact(summaries))
     if args.json:
-        args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+        data = summary if len(summaries) == 1 else summaries
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def _ablation(questions: Sequence[dict], retriever) -> list[dict]:
+    """Print and return recall@5 / MRR@10 with each retrieval component switched off."""
+    print(f"\n{'ablation':<34}{'recall@5':>9}{'MRR@10':>9}{'p50 ms':>9}")
+    rows = []
+    for name, options in ablations(retriever.options):
+        s = summarise(run(questions, retriever_runner(retriever, options), 10))
+        rows.append({"name": name, "recall_at_5": s["recall_at_5"], "mrr_at_10": s["mrr_at_10"]})
+        print(
+            f"{name:<34}{s['recall_at_5']:>9.3f}{s['mrr_at_10']:>9.3f}{s['latency_ms_p50']:>9.1f}"
+        )
+    return rows
 
 
 if __name__ == "__main__":
