@@ -16,7 +16,7 @@ from assistant.retrieval.lookup import (
 )
 from assistant.retrieval.options import RetrievalOptions, lexical_fields, matches, pasal_texts
 from assistant.retrieval.retriever import HybridRetriever
-from assistant.retrieval.text import Analyzer, normalise, stem, vocabulary
+from assistant.retrieval.text import Analyzer, normalise
 from assistant.retrieval.types import Filters, RetrievalMode
 from assistant.retrieval.vocabulary import (
     alias_spans,
@@ -49,44 +49,9 @@ def test_single_letters_only_after_huruf():
     assert "a" not in tokens
 
 
-def test_stemming_joins_affixed_forms_when_the_root_is_known():
-    roots = {"bubar", "berhenti", "simpan", "koperasi"}
-    assert stem("dibubarkan", roots) == "bubar"
-    assert stem("pembubaran", roots) == "bubar"
-    assert stem("diberhentikan", roots) == "berhenti"
-    assert stem("pemberhentian", roots) == "berhenti"
-    assert stem("menyimpan", roots) == "simpan"
-    assert stem("perkoperasian", roots) == "koperasi"
-    # no known root: the word stays as it is
-    assert stem("dibubarkan", set()) == "dibubarkan"
-    # "pendapatan" (income) must not collapse into the modal "dapat"
-    assert stem("pendapatan", {"dapat"}) == "pendapatan"
-
-
-def test_colloquial_forms_reach_the_root():
-    roots = {"tanggung", "potong", "susun", "beres", "terbit", "pinjam", "bayar"}
-    for word, root in [
-        ("nanggung", "tanggung"),  # n- for men- on a t- root
-        ("motong", "potong"),  # m- for mem- on a p- root
-        ("nyusun", "susun"),
-        ("beresin", "beres"),  # -in for -kan
-        ("nerbitin", "terbit"),
-        ("minjam", "pinjam"),
-        ("ngebayar", "bayar"),
-    ]:
-        assert stem(word, roots) == root, word
-    assert stem("nasional", roots) == "nasional"  # no "tasional" root: the word stays
-
-
 def test_analyzer_emits_surface_and_root():
-    a = Analyzer({"bubar"})
-    assert a.tokens("pembubaran") == ["pembubaran", "bubar"]
-    assert Analyzer({"bubar"}, stemming=False).tokens("pembubaran") == ["pembubaran"]
-
-
-def test_vocabulary_needs_repeated_words():
-    roots = vocabulary(["bubar bubar koperas", "koperasi koperasi"])
-    assert "bubar" in roots and "koperasi" in roots and "koperas" not in roots
+    assert Analyzer().tokens("pembubaran") == ["pembubaran", "bubar"]
+    assert Analyzer(stemming=False).tokens("pembubaran") == ["pembubaran"]
 
 
 # --- vocabulary -----------------------------------------------------------------------------
@@ -148,7 +113,7 @@ def test_bm25_ranks_matching_documents_and_applies_mask():
         [("Simpanan pokok dan simpanan wajib anggota", 1.0)],
         [("Rapat anggota memutuskan pembubaran", 1.0), ("konteks", 0.5)],
     ]
-    bm = BM25(docs, Analyzer({"bubar"}))
+    bm = BM25(docs, Analyzer())
     top = bm.search("koperasi dibubarkan", 3)
     assert top[0][0] == 0 and {i for i, _ in top} == {0, 2}
     assert bm.search("simpanan", 3)[0][0] == 1

@@ -7,14 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from ..retrieval import text as rtext
+from .. import language
+from ..language import stem, words
 from ..retrieval.vocabulary import default_vocabulary, lay_phrases
-
-words = rtext.words
 
 # Besides the retrieval stopwords: modal words, chat filler and legal boilerplate. They decide
 # an answer's wording but say nothing about its topic, so they do not count as evidence.
-STOPWORDS = rtext.STOPWORDS | frozenset(
+STOPWORDS = language.STOPWORDS | frozenset(
     """
     tidak tak harus perlu boleh wajib dapat berlaku diatur aturan aturannya atur ada atas akan
     pasal ayat huruf angka undang uu peraturan ketentuan sebutkan jelaskan maksudnya misalnya
@@ -24,64 +23,17 @@ STOPWORDS = rtext.STOPWORDS | frozenset(
     menyebut isinya bentuknya maksud
     """.split()
 )
-MIN_FORM = 4  # shortest root that may link two words
+MIN_FORM = 3  # shortest root that may link two words ("sah", "hak")
 EXPANSION_SHARE = 0.75  # share of an abbreviation's spelled-out words that must occur
-
-
-# Prefixes with the root letter a nasal prefix may have swallowed ("menerima" ← "terima").
-_PREFIXES = (
-    ("meny", "s"),
-    ("peny", "s"),
-    ("meng", "k"),
-    ("peng", "k"),
-    ("mem", "p"),
-    ("pem", "p"),
-    ("men", "t"),
-    ("pen", "t"),
-    ("meng", ""),
-    ("peng", ""),
-    ("mem", ""),
-    ("pem", ""),
-    ("men", ""),
-    ("pen", ""),
-    ("me", ""),
-    ("pe", ""),
-    ("per", ""),
-    ("ber", ""),
-    ("be", ""),
-    ("ter", ""),
-    ("di", ""),
-    ("ke", ""),
-    ("se", ""),
-    ("ny", "s"),
-    ("ny", "c"),
-    ("ng", "k"),
-    ("n", "t"),
-    ("m", "p"),
-    ("nge", ""),
-    ("ng", ""),
-)  # fmt: skip  (the last row: colloquial forms without me-, "nanggung", "motong", "ngurus")
-_SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "in", "i", "lah", "kah", "pun")
-
-
-def _candidates(word: str) -> set[str]:
-    """Possible roots of an affixed word: one suffix and/or one prefix removed."""
-    bases = {word} | {word[: -len(s)] for s in _SUFFIXES if word.endswith(s)}
-    out = set(bases)
-    for base in bases:
-        for prefix, restore in _PREFIXES:
-            if base.startswith(prefix):
-                out.add(restore + base[len(prefix) :])
-    return out
 
 
 @lru_cache(maxsize=50_000)
 def forms(word: str) -> frozenset[str]:
-    """A word and its possible roots: two words match when their forms meet."""
-    if not word.isalpha() or len(word) < 6:
+    """A word and its root (the one stemmer): two words match when their forms meet."""
+    root = stem(word)
+    if root == word or len(root) < MIN_FORM or root in STOPWORDS:
         return frozenset([word])
-    roots = {c for c in _candidates(word) if len(c) >= MIN_FORM and c not in STOPWORDS}
-    return frozenset(roots | {word})
+    return frozenset([word, root])
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from .options import (
     matches,
     pasal_texts,
 )
-from .text import Analyzer, reference_tokens, vocabulary
+from .text import Analyzer, reference_tokens
 from .types import Filters, Hit, RetrievalMode
 from .vocabulary import Vocabulary, default_vocabulary, expand_abbreviations, expand_query
 
@@ -72,7 +72,6 @@ class HybridRetriever:
             if self.registry is not None:
                 known = self.registry.doc_ids() | {d for d, _ in self.registry.external}
                 self.catalog = with_documents(self.catalog, known)
-            self.roots = vocabulary(self.texts)
             self._bm25: dict[tuple, BM25] = {}
             self._doc_ids = np.array([m.get("doc_id", "") for m in self.metas], dtype=object)
             # exact cosine search in memory: Chroma's HNSW graph was seen to miss the nearest
@@ -91,7 +90,7 @@ class HybridRetriever:
         with self._lock:
             bm = self._bm25.get(key)
             if bm is None:
-                analyzer = Analyzer(self.roots, stemming=options.stemming)
+                analyzer = Analyzer(stemming=options.stemming)
                 docs = [
                     lexical_fields(t, m, options, self._referred(t, m))
                     for t, m in zip(self.texts, self.metas)

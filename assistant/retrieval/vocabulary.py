@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .text import normalise
+from ..language import normalise
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
 
