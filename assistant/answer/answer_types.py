@@ -53,9 +53,10 @@ ANSWER_TYPES = (
     ),
     AnswerType(
         "jumlah",
+        # "berapa <thing>" where the thing is no unit of time, money or share: a count
         re.compile(
-            r"\bberapa\s+(?:orang|jumlah|banyak|kali|unit|kopdes|koperasi|kata)\b"
-            r"|\bjumlah\b.*\bberapa\b|\bsudah\s+berapa\b",
+            r"\bberapa\s+(?!persen|lama|hari|bulan|tahun|minggu|jam|rupiah|rp|juta|miliar|besar"
+            r"|tarif|biaya|nilai)[a-z]+|\bjumlah\b.*\bberapa\b|\bberapa\s*\?",
             re.I,
         ),
         re.compile(rf"\b{_NUMBER}\b", re.I),

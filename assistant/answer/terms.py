@@ -19,7 +19,7 @@ STOPWORDS = language.STOPWORDS | frozenset(
     pasal ayat huruf angka undang uu peraturan ketentuan sebutkan jelaskan maksudnya misalnya
     masih sudah belum hanya cuma benar memang begitu gitu serta secara bagi setiap tiap suatu
     sesuatu punya sih nya the of yg dgn maksimal minimal bukan biasa jadi baru sendiri satu
-    sekarang karena termasuk beda bedanya ikut terserah masing bikin pas banget kayak emang sebut
+    sekarang karena termasuk beda bedanya terserah masing bikin pas banget kayak emang sebut
     menyebut isinya bentuknya maksud
     """.split()
 )
