@@ -222,14 +222,17 @@ class Speller:
 
     A word is corrected only when neither the corpus nor the root dictionary knows it, to the
     most frequent corpus word one deletion apart on either side (which covers one missing,
-    extra, swapped or mistyped letter).
+    extra, swapped or mistyped letter). A word that reduces to a dictionary root the corpus
+    does not use ("ancaman") is a real word, unless a frequent corpus word is that close.
     """
 
-    known: frozenset[str]
-    deletes: dict  # deletion variant → the most frequent corpus word it comes from
+    counts: dict  # corpus word → occurrences
+    roots: frozenset[str]  # the roots of the corpus words
+    deletes: dict  # deletion variant → (occurrences, the most frequent corpus word it comes from)
+    frequent: int = 20  # occurrences that make a near corpus word outweigh a dictionary root
 
     @classmethod
-    def of(cls, texts: Iterable[str], min_length: int = 5) -> Speller:
+    def of(cls, texts: Iterable[str], min_length: int = 4) -> Speller:
         counts: dict[str, int] = {}
         for text in texts:
             for w in words(text):
@@ -239,29 +242,36 @@ class Speller:
         for w, n in counts.items():
             if len(w) < min_length:
                 continue
-            for variant in {w, *_deletions(w)}:
-                best = deletes.get(variant)
-                if best is None or n > best[0]:
+            for variant in _deletions(w):
+                if n > deletes.get(variant, (0, ""))[0]:
                     deletes[variant] = (n, w)
-        return cls(frozenset(counts), {v: w for v, (_, w) in deletes.items()})
+        roots = frozenset(stem(w) for w in counts if len(w) >= MIN_STEM)
+        return cls(counts, roots, deletes)
 
     def correct(self, word: str) -> str:
         """The corpus word meant by an unknown word, or the word itself."""
         if (
             len(word) < 5
             or not word.isalpha()
-            or word in self.known
+            or word in self.counts
             or word in STOPWORDS
             or word in CHAT_SPELLINGS
             or is_root(word)
-            or stem(word) in self.known
+            or stem(word) in self.roots
         ):
             return word
-        for variant in (word, *sorted(_deletions(word))):
-            found = self.deletes.get(variant)
-            if found:
-                return found
-        return word
+        found: list[tuple[int, str]] = []
+        for variant in (word, *_deletions(word)):
+            if variant in self.deletes:
+                found.append(self.deletes[variant])
+            if variant != word and variant in self.counts and len(variant) >= 4:
+                found.append((self.counts[variant], variant))
+        if not found:
+            return word
+        n, best = max(found)
+        if is_root(stem(word)) and n < self.frequent:
+            return word  # "ancaman" is a word, not a typo of the rare "tanaman"
+        return best
 
     def text(self, text: str) -> str:
         """The text with every unknown word corrected (case of the rest kept)."""

@@ -60,10 +60,16 @@ def test_chat_spellings_are_written_out():
 
 
 def test_speller_corrects_unknown_words_to_corpus_words():
-    speller = Speller.of(["Koperasi primer dibentuk oleh pengurus dan anggota koperasi"] * 3)
+    speller = Speller.of(["Koperasi primer dibentuk oleh pengurus dan anggota koperasi"] * 25)
     assert speller.correct("koperais") == "koperasi"  # two letters swapped
     assert speller.correct("pengurs") == "pengurus"  # a letter missing
     assert speller.correct("pengirus") == "pengurus"  # a letter mistyped
     assert speller.correct("dibentuk") == "dibentuk"  # known words stay
     assert speller.correct("rumah") == "rumah"  # a dictionary root is no typo
     assert speller.text("Syarat Koperais primer") == "Syarat koperasi primer"
+
+
+def test_real_words_the_corpus_lacks_are_no_typos():
+    speller = Speller.of(["tanaman pangan", "Pengurus memutuskan"] * 3)
+    assert speller.correct("ancaman") == "ancaman"  # a word of its own, not "tanaman"
+    assert speller.correct("memutus") == "memutus"  # shares its root with "memutuskan"

@@ -41,6 +41,7 @@ class RetrievalOptions:
     expand_dense: bool = False  # embed the expanded question (measured worse than the raw one)
     abbreviation_weight: float = 0.4  # BM25 weight of spelled-out abbreviations (measured)
     expansion_weight: float = 0.4  # BM25 weight of the legal wording of everyday phrases
+    context_weight: float = 0.5  # BM25 weight of words that only set the scene of a question
     program_weight: float = 0.8  # programme notes are secondary sources: the law goes first
     # score multipliers by part: preambles (Menimbang/Mengingat) and annexes rarely hold the rule
     part_weights: Mapping[str, float] = field(

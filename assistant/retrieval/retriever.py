@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..language import Speller
 from .fusion import rrf
 from .lexical import BM25
 from .lookup import (
@@ -30,6 +31,7 @@ from .options import (
     matches,
     pasal_texts,
 )
+from .query import Query, prepare
 from .text import Analyzer, reference_tokens
 from .types import Filters, Hit, RetrievalMode
 from .vocabulary import Vocabulary, default_vocabulary, expand_abbreviations, expand_query
@@ -68,6 +70,7 @@ class HybridRetriever:
             self.metas = [r.meta for r in records]
             self.position = {cid: i for i, cid in enumerate(self.ids)}
             self._pasal_text = pasal_texts(self.texts, self.metas)
+            self.speller = Speller.of([*self.texts, *self.vocab.words()])
             self.catalog: Catalog = build_catalog(zip(self.ids, self.metas))
             if self.registry is not None:
                 known = self.registry.doc_ids() | {d for d, _ in self.registry.external}
@@ -126,16 +129,24 @@ class HybridRetriever:
         default = filters.doc_ids if filters and len(filters.doc_ids) == 1 else ()
         return find_references(query, self.catalog, self.vocab, default)
 
+    def prepare(self, question: str) -> Query:
+        """The question as retrieval reads it: spellings normalised, asking sentences found."""
+        return prepare(question, self.speller)
+
     def expand(self, query: str, options: RetrievalOptions | None = None) -> str:
         """The question with abbreviations spelled out and legal wording added."""
         o = options or self.options
         return expand_query(query, self.vocab, abbreviations=o.abbreviations, lay=o.vocabulary)
 
     def query_terms(self, query: str, expanded: str, o: RetrievalOptions) -> dict[str, float]:
-        """BM25 query terms: the question's own and spelled-out abbreviations at full weight,
-        the legal wording of everyday phrases at `expansion_weight`."""
+        """BM25 query terms: the words of the asking sentences and spelled-out abbreviations at
+        full weight, words that only set the scene at `context_weight`, the legal wording of
+        everyday phrases at `expansion_weight`."""
         analyzer = self.bm25(o).analyzer
-        terms = dict.fromkeys(analyzer.tokens(query), 1.0)
+        q = self.prepare(query)
+        terms = dict.fromkeys(analyzer.tokens(" ".join(q.asking)), 1.0)
+        for tok in analyzer.tokens(" ".join(q.context)):
+            terms.setdefault(tok, o.context_weight)
         if o.abbreviations:
             spelled = expand_abbreviations(query, self.vocab)
             for tok in analyzer.tokens(spelled):
@@ -154,6 +165,7 @@ class HybridRetriever:
     ) -> list[Hit]:
         """The k best chunks for a question, best first, each with its per-signal ranks."""
         o = options or self.options
+        query = self.prepare(query).normal
         mode = RetrievalMode(mode or self.mode)
         if mode == RetrievalMode.TEXT:
             o = replace(o, dense=False)

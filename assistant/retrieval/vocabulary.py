@@ -46,6 +46,13 @@ class Vocabulary:
     lay: tuple[LayEntry, ...] = ()
     aliases: tuple[Alias, ...] = ()
 
+    def words(self) -> list[str]:
+        """Every word the vocabulary knows (abbreviations, phrases, legal wording, aliases)."""
+        texts = [f"{a.short} {a.expansion}" for a in self.abbreviations]
+        texts += [" ".join(e.phrases) + " " + e.legal for e in self.lay]
+        texts += [" ".join(a.phrases) for a in self.aliases]
+        return texts
+
 
 def parse_vocabulary(toml_text: str) -> Vocabulary:
     """Read a vocabulary from its TOML text."""
