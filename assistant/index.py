@@ -86,6 +86,7 @@ def chunk_metadata(chunk: Chunk, source: str, status: dict | None = None) -> dic
         "citation": chunk.citation,
         "context": chunk.context,
         "penjelasan": chunk.penjelasan,
+        "term": chunk.term,
         "order": chunk.order,
         "content_hash": chunk.content_hash,
         "source": source,

@@ -289,6 +289,7 @@ class Assistant:
         meta = found[0].meta
         where = {"$and": [{"doc_id": meta["doc_id"]}, {"part": meta.get("part", "")}]}
         records = sorted(self.index.records(where), key=lambda r: r.meta.get("order", 0))
+        records = [r for r in records if not r.meta.get("term")]  # definitions repeat Pasal 1
         if meta.get("pasal"):
             records = [r for r in records if r.meta.get("pasal")]
         runs: list[list] = []

@@ -29,8 +29,15 @@ def _chunks(doc: Document, max_chars: int = 1800):
 @pytest.mark.parametrize("e", manifest(), ids=lambda e: e["id"])
 def test_corpus_chunks_are_complete_unique_and_bounded(e):
     doc = document(e["id"])
-    chunks = _chunks(doc)
+    chunks = [c for c in _chunks(doc) if not c.term]
     assert "".join(c.text for c in chunks) == doc.text
+    units = [c for c in _chunks(doc) if c.term]  # definitions repeat their Pasal's text
+    pasal_text = {c.pasal: "" for c in units}
+    for c in chunks:
+        if c.pasal in pasal_text and c.part == PART_BODY:
+            pasal_text[c.pasal] += c.text
+    assert all(u.text in pasal_text[u.pasal] for u in units)
+    chunks = _chunks(doc)
     ids = [c.id for c in chunks]
     assert len(ids) == len(set(ids))
     assert all(ID_RE.fullmatch(i) and i.startswith(f"{e['id']}/") for i in ids)
@@ -155,3 +162,33 @@ def test_citation_labels():
     )
     inpres = DocMeta(doc_id="inpres-9-2025", jenis="Inpres", nomor="9", tahun=2025)
     assert citation_label(inpres, "KEDUA") == "Inpres 9/2025 Diktum KEDUA"
+
+
+def test_each_definition_of_a_ketentuan_umum_is_a_unit():
+    chunks = {c.id: c for c in _chunks(document("uu-25-1992"))}
+    primer = chunks["uu-25-1992/pasal-1/angka-3"]
+    assert primer.term == "Koperasi Primer" and primer.pasal == "1"
+    assert primer.citation == "UU 25/1992 Pasal 1 angka 3"
+    assert primer.text.startswith("3. Koperasi Primer adalah Koperasi yang didirikan")
+    # the items of UU 17/2012 are partly run together on one line; PP 17/1994 uses letters
+    uu17 = [c for c in _chunks(document("uu-17-2012")) if c.term]
+    assert [c.term for c in uu17[:2]] == ["Koperasi", "Perkoperasian"]
+    pp17 = [c for c in _chunks(document("pp-17-1994")) if c.term]
+    assert pp17[1].label == "Pasal 1 huruf b" and pp17[1].term == "Tim Penyelesai"
+
+
+def test_definition_terms_and_short_forms():
+    from assistant.legal.definitions import defined_terms, definitions
+
+    assert defined_terms("Sisa Hasil Usaha yang selanjutnya disingkat SHU adalah ...") == (
+        "Sisa Hasil Usaha",
+        "SHU",
+    )
+    assert defined_terms("Musyawarah Desa atau yang disebut dengan nama lain adalah ...") == (
+        "Musyawarah Desa",
+    )
+    text = "Dalam Undang-Undang ini yang dimaksud dengan:\n1. A adalah x.\n2. B adalah y.\n"
+    assert definitions(text) == ()  # two items are a list, not a glossary
+    text += "3. C adalah z.\n"
+    assert [d.terms for d in definitions(text)] == [("A",), ("B",), ("C",)]
+    assert definitions(text.replace("yang dimaksud dengan", "berlaku")) == ()

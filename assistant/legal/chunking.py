@@ -13,6 +13,7 @@ import hashlib
 import re
 
 from .citation import citation_label, title
+from .definitions import definitions
 from .types import PART_BODY, PART_CLOSING, PART_PENJELASAN, Block, Chunk, Document, ParsedDocument
 
 _TIER1 = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[a-z]|\d{1,2})[.)][ \t])")
@@ -124,6 +125,7 @@ def chunk_document(
             penjelasan.setdefault(b.pasal, b.text.strip())
     seen: dict[str, int] = {}
     chunks: list[Chunk] = []
+    glossaries: list[tuple[Block, str]] = []  # Pasal holding numbered definitions, with their id
     for block in parsed.blocks:
         label = _display_label(block)
         base = _base_id(block, label)
@@ -131,6 +133,8 @@ def chunk_document(
         if seen[base] > 1:
             base = f"{base}-{seen[base]}"
         context = " | ".join(x for x in (doc_title, " > ".join(block.path), label) if x)
+        if block.part == PART_BODY and block.pasal:
+            glossaries.append((block, base))
         pen = ""
         if block.part == PART_BODY and block.pasal and block.label == f"Pasal {block.pasal}":
             pen = penjelasan.get(block.pasal, "")
@@ -152,6 +156,30 @@ def chunk_document(
                     ayat_end=a_end,
                     path=block.path,
                     penjelasan=pen,
+                    meta=meta,
+                )
+            )
+    # each numbered definition of a Ketentuan Umum is a unit of its own too, after the rest
+    # (so that adding them leaves the order of every other chunk as it was)
+    for block, base in glossaries:
+        for d in definitions(block.text):
+            label = f"{block.label} {'huruf' if d.number.isalpha() else 'angka'} {d.number}"
+            text = block.text[d.start : d.end].strip()
+            context = " | ".join(x for x in (doc_title, " > ".join(block.path), label) if x)
+            chunks.append(
+                Chunk(
+                    id=f"{doc_key}/{base}/{slug(label.removeprefix(block.label))}",
+                    doc_id=meta.doc_id,
+                    text=text,
+                    context=context,
+                    citation=citation_label(meta, label),
+                    part=block.part,
+                    label=label,
+                    order=len(chunks),
+                    content_hash=content_hash(text, context, ""),
+                    pasal=block.pasal,
+                    path=block.path,
+                    term="; ".join(d.terms),
                     meta=meta,
                 )
             )

@@ -93,4 +93,5 @@ class Chunk:
     ayat_end: str | None = None
     path: tuple[str, ...] = ()
     penjelasan: str = ""  # the Penjelasan of this Pasal, for display
+    term: str = ""  # a definition unit (Pasal 1 angka N): the term(s) it defines, "; "-joined
     meta: DocMeta = field(default_factory=lambda: DocMeta(doc_id=""))

@@ -87,6 +87,7 @@ class Slot:
     order: int
     ayat_start: str = ""
     ayat_end: str = ""
+    term: str = ""  # a definition unit of a Ketentuan Umum: the term(s) it defines
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def build_catalog(metas: Iterable[tuple[str, dict]]) -> Catalog:
                 int(m.get("order", 0)),
                 str(m.get("ayat_start", "")),
                 str(m.get("ayat_end", "")),
+                str(m.get("term", "")),
             )
         )
     return Catalog(tuple(docs.values()), tuple(slots))
@@ -221,7 +223,11 @@ def provision_ids(ref: Reference, catalog: Catalog) -> list[str]:
         return []
     out: list[str] = []
     for doc_id in ref.doc_ids:
-        slots = [s for s in catalog.slots if s.doc_id == doc_id and s.pasal == ref.pasal]
+        slots = [
+            s
+            for s in catalog.slots
+            if s.doc_id == doc_id and s.pasal == ref.pasal and not s.term  # the Pasal itself
+        ]
         asked = [s for s in slots if (s.part == PENJELASAN) == ref.penjelasan]
         other = [s for s in slots if (s.part == PENJELASAN) != ref.penjelasan]
         out += [s.id for s in sorted(asked, key=lambda s: _ayat_key(s, ref.ayat))]

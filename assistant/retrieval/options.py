@@ -18,6 +18,10 @@ class RetrievalOptions:
     """Switches and weights of every retrieval component (the eval's ablation flips them)."""
 
     lookup: bool = True
+    definitions: bool = True  # "apa pengertian X": X's definition in a Ketentuan Umum first
+    definition_slots: int = 2  # how many acts' definitions of the term go first
+    definition_weight: float = 0.5  # score multiplier of definition units in other questions
+    annex_weight: float = 1.0  # score multiplier of annex chunks (model AD, forms, tables)
     dense: bool = True
     lexical: bool = True
     abbreviations: bool = True
@@ -82,6 +86,6 @@ def pasal_texts(texts, metas) -> dict[tuple[str, str], str]:
     """(doc id, PASAL) → the main text of that Pasal, its chunks joined."""
     by: dict[tuple[str, str], list[str]] = {}
     for text, meta in zip(texts, metas):
-        if meta.get("pasal") and meta.get("part") == "batang_tubuh":
+        if meta.get("pasal") and meta.get("part") == "batang_tubuh" and not meta.get("term"):
             by.setdefault((meta.get("doc_id", ""), str(meta["pasal"]).upper()), []).append(text)
     return {key: " ".join(parts) for key, parts in by.items()}

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..language import Speller
 from .fusion import rrf
+from .glossary import asked_term, rank_definitions
 from .lexical import BM25
 from .lookup import (
     Catalog,
@@ -71,6 +72,7 @@ class HybridRetriever:
             self.position = {cid: i for i, cid in enumerate(self.ids)}
             self._pasal_text = pasal_texts(self.texts, self.metas)
             self.speller = Speller.of([*self.texts, *self.vocab.words()])
+            self._definitions = [(c, m) for c, m in zip(self.ids, self.metas) if m.get("term")]
             self.catalog: Catalog = build_catalog(zip(self.ids, self.metas))
             if self.registry is not None:
                 known = self.registry.doc_ids() | {d for d, _ in self.registry.external}
@@ -185,6 +187,15 @@ class HybridRetriever:
                 signals.setdefault(cid, {})["lookup"] = rank
                 scores[cid] = top + 1.0 / rank
             order = found + [cid for cid in order if cid not in found]
+        if o.definitions:
+            top = max(scores.values(), default=0.0)
+            found = [c for c in self._defining(query, refs) if self._passes(c, mask)]
+            for rank, cid in enumerate(found[: o.definition_slots], start=1):
+                signals.setdefault(cid, {})["definition"] = rank
+                scores[cid] = max(scores.get(cid, 0.0), top + 0.5 / rank)
+            head = [c for c in order if "lookup" in signals.get(c, {})]
+            first = [c for c in found[: o.definition_slots] if c not in head]
+            order = head + first + [c for c in order if c not in head and c not in first]
         if o.section_cap:
             order = self._cap(order, o.section_cap, signals)
         window = self._unpenalised(scored, o)
@@ -255,8 +266,22 @@ class HybridRetriever:
             if meta.get("kind") == "program":
                 score *= o.program_weight
             score *= o.part_weights.get(meta.get("part", ""), 1.0)
+            if meta.get("term"):  # a definition repeats a piece of Pasal 1
+                score *= o.definition_weight
+            if str(meta.get("path", "")).startswith("Lampiran"):  # annexes: templates, tables
+                score *= o.annex_weight
             scored.append((cid, score))
         return sorted(scored, key=lambda x: -x[1])
+
+    def _defining(self, query: str, refs: list[Reference]) -> list[str]:
+        """The definition units of the term the question asks the meaning of, best first."""
+        term = asked_term(query)
+        if term is None:
+            return []
+        spelled = expand_abbreviations(term, self.vocab)
+        expansions = [spelled[spelled.find("(") + 1 : -1]] if spelled != term else []
+        named = {d for r in refs for d in r.doc_ids}
+        return rank_definitions(term, self._definitions, named, expansions)
 
     def _lookup(self, refs: list[Reference]) -> list[str]:
         """Chunk ids of the referenced provisions; a Pasal a later act inserted ("Pasal 44A UU
@@ -294,7 +319,7 @@ class HybridRetriever:
         for cid in order:
             meta = self.metas[self.position[cid]]
             current: list[str] = []
-            if meta.get("status") in CHANGED and meta.get("pasal"):
+            if meta.get("status") in CHANGED and meta.get("pasal") and not meta.get("term"):
                 current = [
                     t
                     for t in self._current_chunks(meta, hops=2)
@@ -320,7 +345,7 @@ class HybridRetriever:
                 continue
             head = f"Pasal {entry.current_pasal}"
             for s in self.catalog.slots:
-                if s.doc_id != entry.current_doc:
+                if s.doc_id != entry.current_doc or s.term:
                     continue
                 if penjelasan:
                     hit = s.part == PENJELASAN and s.label == f"Penjelasan {head}"
@@ -357,7 +382,7 @@ class HybridRetriever:
         asked = sum("lookup" in signals.get(cid, {}) for cid in out)  # looked-up chunks stay first
         for rank, (cid, score) in enumerate(window):
             meta = self.metas[self.position[cid]]
-            if meta.get("status") not in ENDED or not meta.get("pasal"):
+            if meta.get("status") not in ENDED or not meta.get("pasal") or meta.get("term"):
                 continue
             at = asked + rank
             for target in self._current_chunks(meta, hops=2):

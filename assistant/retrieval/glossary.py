@@ -1,0 +1,80 @@
+"""Questions that ask what a term means, and the definitions that answer them (pure).
+
+"Apa pengertian koperasi?", "Yang dimaksud dengan koperasi primer adalah …", "KSP itu apa?" and
+quiz stems ("Koperasi sekunder adalah:") ask for a definition. The answer is that term's
+numbered definition in a Ketentuan Umum: in the act the question names, or else in the most
+general act that defines it (a UU before a PP before a ministerial regulation).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from ..language import normalise, stem, words
+
+_ASKS = re.compile(
+    r"(?:\bapa(?:kah)?\s+(?:itu|sih|yang\s+dimaksud(?:\s+dengan)?)|\byang\s+dimaksud\s+dengan"
+    r"|\bpengertian(?:\s+dari)?|\bdefinisi(?:\s+dari)?|\bartinya|\barti(?:\s+dari)?"
+    r"|\bmaksud(?:nya)?(?:\s+dari)?)\s+(?P<term>[^?.,:;!()]+)",
+    re.I,
+)
+_ASKS_AFTER = re.compile(
+    r"^(?P<term>[^?.,:;!()]{2,80}?)\s+(?:itu\s+)?(?:apa|artinya\s+apa|maksudnya\s+apa"
+    r"|adalah|yaitu|ialah)\s*(?:\?|:|\.\.\.|…|_+)?\s*$",
+    re.I,
+)
+# words after the term that only say where to look or ask again
+_TAIL = re.compile(
+    r"\s+(?:menurut|dalam|di|pada|berdasarkan|sesuai|itu|adalah|yaitu|ialah|apa|sih|ya|tuh)\b.*$",
+    re.I,
+)
+_LEAD = re.compile(
+    r"^(?:(?:yang\s+)?dimaksud(?:\s+dengan)?|dengan|dari|sebuah|suatu|istilah|kata)\s+", re.I
+)
+# how general an act is, by the prefix of its id: the most general defining act answers first
+GENERALITY = {"uu": 0, "perppu": 0, "pp": 1, "perpres": 2, "inpres": 3}
+OTHER_ACTS = 4
+
+
+def asked_term(question: str) -> str | None:
+    """The term a question asks the meaning of, lowercased; None if it asks nothing of the kind."""
+    for sentence in re.split(r"(?<=[?!.])\s+", normalise(question)):
+        m = _ASKS.search(sentence) or _ASKS_AFTER.search(sentence.strip())
+        if m:
+            term = _LEAD.sub("", _TAIL.sub("", m.group("term").strip()))
+            term = " ".join(term.split())
+            if term and len(words(term)) <= 8:
+                return term
+    return None
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words(text))
+
+
+def matches_term(asked: str, defined: str, expansions: Iterable[str] = ()) -> bool:
+    """True if a definition's term ("Koperasi Primer; KP") is the asked one ("koperasi primer"),
+    word for word after stemming; an abbreviation asked may match its spelled-out form."""
+    wanted = {_key(asked), *(_key(e) for e in expansions)} - {()}
+    return any(_key(t) in wanted for t in defined.split(";"))
+
+
+def rank_definitions(
+    asked: str,
+    units: Sequence[tuple[str, dict]],
+    named_docs: Iterable[str] = (),
+    expansions: Iterable[str] = (),
+) -> list[str]:
+    """Ids of the definition units (id, metadata with "term") of the asked term: those of the
+    named acts first, then acts in force before others, the more general act first."""
+    named = set(named_docs)
+    found = [(cid, m) for cid, m in units if matches_term(asked, m.get("term", ""), expansions)]
+
+    def order(item: tuple[str, dict]) -> tuple:
+        doc = item[1].get("doc_id", "")
+        prefix = doc.split("-", 1)[0]
+        in_force = item[1].get("status", "berlaku") in ("berlaku", "diubah")
+        return (doc not in named, not in_force, GENERALITY.get(prefix, OTHER_ACTS), doc)
+
+    return [cid for cid, _ in sorted(found, key=order)]
