@@ -30,7 +30,6 @@ class Settings:
     max_chunk_chars: int = 1800
     retrieval_mode: str = "hybrid"  # text | vectors | hybrid
     top_k: int = 8
-    refusal_threshold: float = 0.0  # calibrated; see assistant/answer
     answer_mode: str = "extractive"  # extractive | ollama | openai | llamacpp
     llm_model: str = ""
     llm_base_url: str = ""

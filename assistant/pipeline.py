@@ -67,6 +67,8 @@ def status_function(path: Path = AMENDMENTS_FILE):
             "status": st.code,
             "status_warning": " ".join(st.warnings),
             "current_rule": st.current_rule,
+            # an amending provision: what it changed in the act it amends
+            "amends": " ".join(reg.changes_made(chunk.doc_id, chunk.label, chunk.pasal, registry)),
         }
 
     return status_of
@@ -223,20 +225,19 @@ class Assistant:
                 question=question or "", text=message, notice=message, mode=self._mode_code()
             )
         resolved = followup.resolve(text, followup.pairs(history))
-        hits = self.retrieve(resolved, filters=filters, k=k)
+        query = self.retriever.prepare(resolved)
+        hits = self.retrieve(query.normal, filters=filters, k=k)
         answer = compose.answer(
-            text,
+            query,
             hits,
-            resolved=resolved,
-            threshold=self.settings.refusal_threshold,
+            asked=text,
             model=self.chat_model,
             mode=self._mode_code(),
-            timeout=self.settings.llm_timeout,
-            named_missing=self._named_missing(resolved, filters),
+            named_missing=self._named_missing(query.normal, filters),
             frequencies=self.frequencies,
             superseded=self._superseded(hits),
         )
-        answer = compose.add_warnings(answer, self._named_ended(resolved, filters))
+        answer = compose.add_warnings(answer, self._named_ended(query.normal, filters))
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
     def _superseded(self, hits) -> list:
@@ -301,7 +302,15 @@ class Assistant:
                 runs.append([])
                 last = key
             runs[-1].append(rec)
-        here = next((i for i, run in enumerate(runs) if any(r.id == chunk_id for r in run)), None)
+        if meta.get("term"):  # a definition stands for its Pasal 1
+            here = next(
+                (i for i, run in enumerate(runs) if run[0].meta.get("pasal") == meta.get("pasal")),
+                None,
+            )
+        else:
+            here = next(
+                (i for i, run in enumerate(runs) if any(r.id == chunk_id for r in run)), None
+            )
         return runs, here
 
     def provision(self, chunk_id: str) -> list:

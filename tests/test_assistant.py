@@ -115,7 +115,7 @@ def test_bad_input_gets_a_friendly_message(assistant, question):
 def test_provision_and_neighbours(assistant):
     groups: dict[tuple, list] = {}
     for r in assistant.index.records():
-        if r.meta["pasal"]:
+        if r.meta["pasal"] and not r.meta.get("term"):  # definition units repeat Pasal 1
             key = (r.meta["doc_id"], r.meta["part"], r.meta["pasal"])
             groups.setdefault(key, []).append(r)
     long_key = ("uu-17-2012", "batang_tubuh", "1")  # a long Pasal split into several chunks
@@ -136,6 +136,10 @@ def test_provision_and_neighbours(assistant):
     first = min(body, key=lambda r: r.meta["order"])
     assert assistant.neighbour(first.id, -1) is None
     assert assistant.provision("tidak-ada/pasal-1") == []
+    # a definition unit opens the whole Pasal it belongs to
+    assert [c.id for c in assistant.provision("uu-17-2012/pasal-1/angka-3")] == [
+        c.id for c in chunks
+    ]
     # an amending act changes two different "Pasal 6" (of two laws): they are not one provision
     change = assistant.provision("uu-11-2020-bab-v/pasal-86-angka-1")
     assert [c.id for c in change] == ["uu-11-2020-bab-v/pasal-86-angka-1"]

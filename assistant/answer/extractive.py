@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..retrieval.types import Hit
+from .lead import Quoted
 from .sources import source_from_hit, status_weight
 from .terms import form_set, matches
 from .types import Source
@@ -20,6 +21,8 @@ KEEP_RATIO = 0.45  # a further statement must score at least this share of the b
 RANK_DECAY = 0.3  # a unit of the hit at 0-based rank r counts 1 / (1 + RANK_DECAY * r)
 MAX_CHARS = 420
 MAX_LIST_CHARS = 650
+ANNEX_WEIGHT = 0.6  # annexes (model articles of association, forms): the law is quoted first
+SAME = 0.8  # units sharing this share of their words say the same thing (a law and its copy)
 
 _HEADING = re.compile(r"^\s*(?:(?:Pasal|PASAL)\s+\w+\s*$|(?:BAB|Bab|Bagian|BAGIAN|Paragraf)\s)")
 _EMPTY = re.compile(r"^(?:(?:Ayat|Huruf|Angka)\s+\(?\w+\)?\s*)?Cukup jelas\.?$", re.IGNORECASE)
@@ -31,6 +34,7 @@ _TRAILING_HEADING = re.compile(r"(?<=[.;:])\s+(?:BAB\s+[IVXLC]+|Bagian\s+[A-Z]\w
 _DASHES = re.compile(r"\s*-{3,}\s*")  # ruled blanks at line ends in form templates
 _CAPS = re.compile(r"^[A-Z][A-Z /&,]{2,60}$")  # an all-caps heading line: "PENGAWAS"
 _FILLER = re.compile(r"[-_.…]{3,}")  # blanks of form templates: "……(……) tahun;----"
+_DEFINES = re.compile(r"\badalah\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,13 @@ class Statement:
 
 @dataclass(frozen=True)
 class Draft:
-    """An extractive answer before warnings: text with markers, sources, cited hits."""
+    """An extractive answer before its opening and warnings: the quoted lines with markers,
+    sources, cited hits, and the statements (for the opening sentence)."""
 
-    text: str
+    lines: tuple[str, ...]
     sources: tuple[Source, ...]
     cited: tuple[Hit, ...]
+    statements: tuple[Quoted, ...] = ()
 
 
 def split_units(text: str) -> list[Unit]:
@@ -115,15 +121,29 @@ def score_unit(unit: Unit, weights: dict[str, float]) -> float:
     return score / 2 if _FILLER.search(unit.text) else score
 
 
-def select(terms: Sequence[str], hits: Sequence[Hit]) -> list[Statement]:
-    """The best units of the top hits, in-force provisions and higher ranks first."""
+def _glossary(unit: Unit) -> bool:
+    """A list of definitions ("a. Koperasi adalah …; b. … adalah …")."""
+    return len(_DEFINES.findall(unit.text)) >= 3
+
+
+def _same(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b) and len(a & b) >= SAME * min(len(a), len(b))
+
+
+def select(terms: Sequence[str], hits: Sequence[Hit], definitions: bool = False) -> list[Statement]:
+    """The best units of the top hits, in-force provisions and higher ranks first; a list of
+    definitions only when the question asks what a term means."""
     candidates = list(hits[:CANDIDATES])
     units = [split_units(h.text) for h in candidates]
     weights = _weights(terms, [u for us in units for u in us])
     scored: list[Statement] = []
     for rank, (hit, hit_units) in enumerate(zip(candidates, units)):
         factor = status_weight(hit.meta) / (1 + RANK_DECAY * rank)
+        if str(hit.meta.get("path", "")).startswith("Lampiran"):
+            factor *= ANNEX_WEIGHT
         for unit in hit_units:
+            if _glossary(unit) and not definitions:
+                continue
             scored.append(Statement(rank, unit, score_unit(unit, weights) * factor))
     scored.sort(key=lambda s: (-s.score, s.hit_rank, s.unit.position))
     if not scored:
@@ -131,18 +151,18 @@ def select(terms: Sequence[str], hits: Sequence[Hit]) -> list[Statement]:
     if scored[0].score <= 0:
         return [Statement(0, units[0][0], 0.0)] if units[0] else []
     chosen: list[Statement] = []
-    seen_texts: set[str] = set()
+    seen: list[frozenset[str]] = []
     for st in scored:
         if len(chosen) >= MAX_STATEMENTS or st.score < KEEP_RATIO * scored[0].score:
             break
-        key = " ".join(st.unit.text.lower().split())[:80]
+        said = form_set(st.unit.text)
         ranks = [c.hit_rank for c in chosen]
-        if key in seen_texts or ranks.count(st.hit_rank) >= MAX_PER_PASSAGE:
-            continue
+        if any(_same(said, s) for s in seen) or ranks.count(st.hit_rank) >= MAX_PER_PASSAGE:
+            continue  # no quote twice (the same rule in the law and in a circular, say)
         if st.hit_rank not in ranks and len(set(ranks)) >= MAX_PASSAGES:
             continue
         chosen.append(st)
-        seen_texts.add(key)
+        seen.append(said)
     # shown in retrieval order: the retriever's ranking (in force first, amendments followed)
     # decides precedence better than word overlap alone
     return sorted(chosen, key=lambda s: (s.hit_rank, s.unit.position))
@@ -178,21 +198,20 @@ def _display(unit: Unit, terms: Sequence) -> str:
     return shorten(text, limit)
 
 
-def compose(terms: Sequence, hits: Sequence[Hit]) -> Draft:
-    """A short answer: each chosen unit with its citation and a marker [n], and its sources."""
-    statements = select(terms, hits)
+def compose(terms: Sequence, hits: Sequence[Hit], definitions: bool = False) -> Draft:
+    """The chosen units, each with its citation and a marker [n], and their sources."""
+    statements = select(terms, hits, definitions)
     markers: dict[int, int] = {}
     lines: list[str] = []
+    quoted: list[Quoted] = []
     quotes: dict[int, list[str]] = {}
     for st in statements:
         n = markers.setdefault(st.hit_rank, len(markers) + 1)
         hit = hits[st.hit_rank]
         label = statement_label(hit.meta, st.unit.ayat)
         lines.append(f"- {label}: {_display(st.unit, terms)} [{n}]")
+        quoted.append(Quoted(n, label, st.unit.text))
         quotes.setdefault(st.hit_rank, []).append(" ".join(st.unit.text.split()))
-    if not lines:
-        return Draft("", (), ())
     order = sorted(markers, key=markers.get)
     sources = tuple(source_from_hit(hits[r], markers[r], " … ".join(quotes[r])) for r in order)
-    intro = "Ketentuan yang paling relevan dengan pertanyaan Anda:"
-    return Draft(intro + "\n" + "\n".join(lines), sources, tuple(hits[r] for r in order))
+    return Draft(tuple(lines), sources, tuple(hits[r] for r in order), tuple(quoted))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -117,25 +116,36 @@ def format_passages(hits: Sequence[Hit]) -> str:
     return "\n\n".join(blocks)
 
 
-def messages(question: str, hits: Sequence[Hit]) -> list[tuple[str, str]]:
-    """System and user messages for one question over numbered passages."""
-    user = prompt("answer").format(passages=format_passages(hits), question=question.strip())
-    return [("system", prompt("system").strip()), ("human", user)]
+def chain(model):
+    """The answer chain: prompt template | chat model (or LLM) | text."""
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    template = ChatPromptTemplate.from_messages(
+        [("system", prompt("system").strip()), ("human", prompt("answer"))]
+    )
+    return template | model | StrOutputParser()
 
 
-def generate(model, question: str, hits: Sequence[Hit], timeout: float) -> str:
-    """The model's answer text; GenerationError if it fails, times out or says nothing."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+def messages(question: str, hits: Sequence[Hit]) -> list:
+    """The system and user messages the model receives for one question."""
+    from langchain_core.prompts import ChatPromptTemplate
+
+    template = ChatPromptTemplate.from_messages(
+        [("system", prompt("system").strip()), ("human", prompt("answer"))]
+    )
+    return template.format_messages(passages=format_passages(hits), question=question.strip())
+
+
+def generate(model, question: str, hits: Sequence[Hit]) -> str:
+    """The model's answer text; GenerationError if it fails or says nothing. How long the
+    model may take is the client's own timeout (`ASSISTANT_LLM_TIMEOUT`, see `chat_model`)."""
     try:
-        future = pool.submit(model.invoke, messages(question, hits))
-        result = future.result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
-        raise GenerationError(f"model tidak menjawab dalam {timeout:g} detik") from None
+        text = chain(model).invoke(
+            {"passages": format_passages(hits), "question": question.strip()}
+        )
     except Exception as exc:
         raise GenerationError(f"model gagal: {type(exc).__name__}: {exc}") from None
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    text = getattr(result, "content", result)
     if not isinstance(text, str) or not text.strip():
         raise GenerationError("model mengembalikan jawaban kosong")
     return text.strip()

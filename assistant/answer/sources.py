@@ -20,7 +20,6 @@ STATUS_WEIGHT = {
     "dibatalkan": 0.3,
     "tidak_berlaku": 0.3,
 }
-RELATED_COVERAGE = 0.5  # share of question words an uncited changed hit needs to be warned of
 _DEFAULT_SENTENCE = {
     "diubah": "Ketentuan ini telah diubah; teks di sini adalah teks lama.",
     "dihapus": "Ketentuan ini telah dihapus.",
@@ -87,14 +86,6 @@ def related(hits: Sequence[Hit], n: int = 3) -> tuple[Source, ...]:
     return tuple(source_from_hit(h, 0) for h in hits[:n])
 
 
-def restates(old: str, current: str, share: float = 0.6) -> bool:
-    """Whether an old provision repeats most of the content words of a current one."""
-    from .terms import coverage, question_terms
-
-    terms = question_terms(current)
-    return bool(terms) and coverage(terms, old) >= share
-
-
 _CITED = re.compile(
     r"\b(?:nomor|no\.?)\s*\d+\s*tahun\s*\d{4}|\b\d+\s*/\s*\d{4}\b"
     r"|\b(?:pasal|ayat|angka|huruf|tahun)\s*\(?\d+\w?\)?",
@@ -110,53 +101,51 @@ def figures(text: str) -> set[tuple[str, str]]:
     return {(n.replace(",", "."), unit.lower()) for n, unit in _FIGURE.findall(plain)}
 
 
+def warnings_of(hit: Hit) -> list[str]:
+    """The warnings a shown provision carries: its own status, and for an amending provision
+    what it changed in the act it amends (instead of the note on the amending act itself)."""
+    amends = str(hit.meta.get("amends") or "").strip()
+    if amends:
+        return [f"{hit.meta.get('citation') or hit.id}: {amends}"]
+    text = warning_text(hit.meta)
+    return [text] if text else []
+
+
 def collect_warnings(
-    cited: Iterable[Hit],
+    shown: Iterable[Hit],
     hits: Sequence[Hit],
-    question_terms: Sequence,
-    top: int = 3,
-    superseded: Sequence[Hit] = (),
     question_text: str = "",
+    superseded: Sequence[Hit] = (),
 ) -> tuple[str, ...]:
-    """Warnings of the cited provisions, plus those of changed provisions among the top hits.
+    """The status warnings of an answer, each once.
 
-    A changed provision that was retrieved near the top but not cited still matters: the
-    reader may know that older text, so the answer says it no longer holds. The same goes for
-    `superseded` (old text that ranked near the top before the in-force-first penalty), when its
-    wording matches the question strictly better than the cited text does. A top hit counts only
-    when its text covers the question's content words at least as well as the best cited
-    passage (and at least half of them), so that a hit that merely shares a word or two does
-    not put a warning on a plain in-force answer.
+    - every provision shown (cited, quoted as nearest, or listed as related) that was amended,
+      deleted, revoked or annulled, or that amended another act;
+    - a changed provision among the hits that states a figure the question quotes ("katanya
+      minimal 20 orang" when the old text said 20);
+    - old text the question matched better than what is shown (`superseded`), when a shown
+      provision is the one that rules that old text's matter now (so the warning concerns the
+      matter asked, not a stray provision of the annulled act).
     """
-    from .terms import coverage
-
     out: list[str] = []
     seen: set[str] = set()  # one warning per note: the chunks of an annulled act share theirs
 
-    def add(hit: Hit) -> None:
-        text = warning_text(hit.meta)
-        note = str(hit.meta.get("status_warning") or text)
-        if text and note not in seen:
-            seen.add(note)
-            out.append(text)
+    def add(texts: Iterable[str], note: str = "") -> None:
+        for text in texts:
+            key = note or text
+            if text and key not in seen:
+                seen.add(key)
+                out.append(text)
 
-    cited = list(cited)
-    cited_ids = {h.id for h in cited}
-    for hit in cited:
-        add(hit)
-    bar = max([RELATED_COVERAGE] + [coverage(question_terms, h.text) for h in cited])
-    for hit in hits[:top]:
-        if hit.id in cited_ids or status_of(hit.meta) not in CHANGED:
-            continue
-        if question_terms and coverage(question_terms, hit.text) < bar:
-            continue
-        add(hit)
+    shown = list(shown)
+    for hit in shown:
+        add(warnings_of(hit), str(hit.meta.get("status_warning") or ""))
     asked = figures(question_text)
-    for hit in hits:  # the question quotes a figure of a changed provision ("minimal 20 orang")
+    for hit in hits:
         if asked and status_of(hit.meta) in CHANGED and asked & figures(hit.text):
-            add(hit)
-    for hit in superseded:  # old text must echo the question better than what is cited ...
-        if question_terms and coverage(question_terms, hit.text) > bar:
-            if not any(restates(hit.text, c.text) for c in cited):  # ... and say something else
-                add(hit)
+            add(warnings_of(hit), str(hit.meta.get("status_warning") or ""))
+    replaced = {h.signals.get("amends") for h in shown}
+    for hit in superseded:
+        if hit.id in replaced:
+            add(warnings_of(hit), str(hit.meta.get("status_warning") or ""))
     return tuple(out)

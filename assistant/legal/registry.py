@@ -406,3 +406,25 @@ def note_on_absent(doc_id: str, registry: Registry) -> str:
     where = {registry.label(e.current_doc) for e in changed if e.current_doc}
     now = f" Teks yang berlaku: {', '.join(sorted(where))}." if where else ""
     return f"{registry.label(doc_id)} telah diubah: {items}.{now}"
+
+
+def changes_made(doc_id: str, label: str, pasal: str | None, registry: Registry) -> tuple[str, ...]:
+    """What an amending provision changed in another act ("UU 25/1992 Pasal 6 telah diubah oleh
+    UU 11/2020 Pasal 86 angka 1 …: …"), for the chunk of doc_id labelled `label` ("Pasal 86
+    angka 1") that holds the new text of `pasal` ("6")."""
+    if not pasal or not label:
+        return ()
+    key = normalize_pasal(pasal)
+    out = []
+    for e in registry.entries:
+        if e.current_doc != doc_id or e.pasal != key or not e.by.endswith(label):
+            continue
+        if e.doc == doc_id or e.change not in ("diubah", "disisipkan", "dihapus"):
+            continue
+        what = "Penjelasan Pasal" if e.part == PART_PENJELASAN else "Pasal"
+        kept = f" (dipertahankan {e.kept_by})" if e.kept_by else ""
+        out.append(
+            f"{registry.label(e.doc)} {what} {e.pasal} {_VERB[e.change]} oleh {e.by}{kept}: "
+            f"{e.summary}."
+        )
+    return tuple(out)
