@@ -84,6 +84,7 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
         "sources": [asdict(s) for s in answer.sources],
         "warnings": list(answer.warnings),
         "refused": answer.refused,
+        "outcome": str(answer.outcome),
         "related": [asdict(s) for s in answer.related],
         "notice": answer.notice,
         "mode": answer.mode,

@@ -361,6 +361,11 @@ def chunk_status(
         rules.append(entry.summary)
     if ending is not None and len(rules) > 1 and all(e.by == ending.by for e in own):
         rules = rules[1:]  # the Pasal's own current rule says more than the act-wide one
+    if pasal and part == PART_BODY and document_alive:
+        # the body stays in force, but the Penjelasan shown beside it is the old one
+        for entry in registry.lookup(doc_id, pasal, PART_PENJELASAN):
+            if entry.pasal is not None and entry.part == PART_PENJELASAN:
+                warnings.append(_pasal_sentence(entry, registry, doc_id, ending))
     if pasal and document_alive:
         warnings += _superseded_sentences(registry.superseded_by(doc_id, pasal), registry)
     for entry in ([ending] if ending else []) + own:
