@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
 from .types import Filters
 
@@ -11,6 +13,7 @@ NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
 CHANGED = NOT_IN_FORCE | {"diubah"}
 ENDED = frozenset({"dicabut", "dibatalkan", "tidak_berlaku"})  # the whole act, not one Pasal
 PENJELASAN = "penjelasan"
+FITTED_FILE = Path(__file__).resolve().parent.parent / "fitted.json"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,17 @@ class RetrievalOptions:
     part_weights: Mapping[str, float] = field(
         default_factory=lambda: {"pembukaan": 0.7, "penutup": 0.85}
     )
+
+    @classmethod
+    def fitted(cls, path: Path = FITTED_FILE) -> RetrievalOptions:
+        """The defaults with the weights fitted by `python -m assistant.fit_retrieval --write`."""
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        chosen = data.get("retrieval", {}).get("options", {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(chosen) - known)
+        if unknown:
+            raise ValueError(f"{path}: unknown retrieval options {unknown}; refit them")
+        return replace(cls(), **chosen)
 
 
 def matches(meta: dict, filters: Filters | None) -> bool:

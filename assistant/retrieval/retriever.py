@@ -427,4 +427,10 @@ def build_retriever(settings, index, embedder) -> HybridRetriever:
         if settings.retrieval_mode in {m.value for m in RetrievalMode}
         else "hybrid"
     )
-    return HybridRetriever(index, embedder, mode=RetrievalMode(mode), registry=load_registry())
+    return HybridRetriever(
+        index,
+        embedder,
+        mode=RetrievalMode(mode),
+        options=RetrievalOptions.fitted(),
+        registry=load_registry(),
+    )
