@@ -350,9 +350,17 @@ def test_kinds_of_answer_asked_and_stated(hits):
     assert [t.name for t in answer_types.asked_types("Siapa yang mengangkat pengurus?")] == [
         "siapa"
     ]
-    assert [t.name for t in answer_types.asked_types("Apakah koperasi wajib diaudit?")] == [
-        "ya_tidak"
-    ]
+    for yes_no in (
+        "Apakah koperasi wajib diaudit?",
+        "Boleh nggak RAT digelar online?",
+        "Wajibkah koperasi punya pengawas?",
+        "Masih termasuk usaha mikro nggak?",
+        "Anggota boleh keluar dari koperasi, benar?",
+        "RAT harus tatap muka atau tidak?",
+    ):
+        assert [t.name for t in answer_types.asked_types(yes_no)] == ["ya_tidak"], yes_no
+    assert answer_types.asked_types("Apa itu koperasi?") == ()
+    assert answer_types.asked_types("Bagaimana cara mendirikan koperasi?") == ()
     plain = decision.assess(q("Siapa yang boleh minta audit akuntan publik?"), hits)
     figure = decision.assess(q("Siapa yang boleh minta audit akuntan publik, berapa rupiah?"), hits)
     assert figure.unstated == 1 and plain.unstated == 0
