@@ -40,6 +40,7 @@ class Settings:
     share: bool = False
     auth_user: str = ""
     auth_password: str = ""
+    max_request_bytes: int = 2_000_000  # larger request bodies get 413 (0: no limit)
 
     @property
     def chroma_dir(self) -> Path:

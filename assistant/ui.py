@@ -13,7 +13,7 @@ from . import feedback as fb
 from . import ui_render as render
 from .api import answer_payload, create_api, filters_from_dict, history_pairs
 from .config import Settings
-from .pipeline import MAX_QUESTION_CHARS
+from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, clean_text
 from .retrieval.types import Filters
 
 EXAMPLES_MANAGERS = [
@@ -135,7 +135,7 @@ class _Handlers:
         self.export_dir = Path(tempfile.mkdtemp(prefix="asisten-ekspor-"))
 
     def respond(self, question, chat, answers, kinds, doc_id, jenis, in_force):
-        question = question or ""
+        question = clean_text(question)
         answers = list(answers or [])
         answer = self.assistant.ask(
             question,
@@ -165,7 +165,7 @@ class _Handlers:
     def rate(self, rating: str, comment: str, answers):
         if not answers:
             return "Belum ada jawaban untuk dinilai.", comment
-        record = fb.feedback_record(answers[-1], rating, comment)
+        record = fb.feedback_record(answers[-1], rating, clean_text(comment))
         fb.append_feedback(self.settings.feedback_file, record)
         return "Terima kasih, penilaian Anda sudah dicatat.", ""
 
@@ -188,10 +188,19 @@ class _Handlers:
         self, question: str, filters: dict | None = None, history: list | None = None
     ) -> dict:
         """Jawab satu pertanyaan tentang regulasi koperasi; mengembalikan jawaban, sitasi dan sumber."""
+        history = list(history or [])[-MAX_HISTORY_ITEMS:] if isinstance(history, list) else []
         answer = self.assistant.ask(
-            question or "", history=history_pairs(history or []), filters=filters_from_dict(filters)
+            clean_text(question), history=history_pairs(history), filters=_filters(filters)
         )
         return answer_payload(answer)
+
+
+def _filters(data) -> Filters | None:
+    """Filters from `/tanya`'s mapping; anything malformed means no restriction."""
+    try:
+        return filters_from_dict(data if isinstance(data, dict) else None)
+    except ValueError:
+        return None
 
 
 def build_blocks(assistant, settings: Settings) -> gr.Blocks:
@@ -311,7 +320,7 @@ def _auth(settings: Settings):
 
 def build_app(assistant, settings: Settings) -> FastAPI:
     """FastAPI with `/api/ask` and the Gradio UI mounted at `/`."""
-    app = create_api(assistant, _auth(settings))
+    app = create_api(assistant, _auth(settings), max_body=settings.max_request_bytes)
     return gr.mount_gradio_app(
         app,
         build_blocks(assistant, settings),

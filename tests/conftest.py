@@ -83,3 +83,19 @@ def real_embedder(model_cache):
     from assistant.embedding import load_embedder
 
     return load_embedder(Settings(model_cache=model_cache))
+
+
+FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+@pytest.fixture
+def demo_assistant(settings, embed_demo):
+    """An Assistant over the three fixture documents in a real embedded Chroma, fake embedder."""
+    from dataclasses import replace
+
+    from assistant import pipeline
+
+    demo = replace(settings, model="embed-demo")
+    summary = pipeline.ingest([FIXTURE_CORPUS], demo, embedder=embed_demo, progress=False)
+    assert not summary.failures, summary.failures
+    return pipeline.Assistant.from_settings(demo, embedder=embed_demo)
