@@ -42,6 +42,13 @@ class EmbedDemo(Embeddings):
         return self._vector(text)
 
 
+class DemoLazyEmbedder:
+    """Stands in for pipeline.LazyEmbedder so a CLI command runs without the real model."""
+
+    def __new__(cls, settings):
+        return EmbedDemo()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path, monkeypatch):
     """Point every piece of state at a temp dir and clear ASSISTANT_* from the environment."""
