@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from .answer.types import Answer
 from .limits import MAX_HISTORY_ITEMS, MAX_TURN_CHARS, clean_text
+from .login import LoginGate
 from .retrieval.types import Filters
+from .security import FailedLogins
 
 
 def _clean(value):
@@ -25,8 +25,6 @@ def _clean(value):
 # every string a client sends: control characters and lone surrogates removed before validation
 Text = Annotated[str, BeforeValidator(_clean)]
 TurnText = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_TURN_CHARS)]
-
-_BASIC = HTTPBasic(auto_error=False)
 
 
 class FiltersIn(BaseModel):
@@ -107,26 +105,6 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
     }
 
 
-def _guard(auth: tuple[str, str] | None):
-    """A dependency that demands HTTP Basic credentials when `auth` is set."""
-
-    def check(credentials: Annotated[HTTPBasicCredentials | None, Depends(_BASIC)]) -> None:
-        if auth is None:
-            return
-        ok = credentials is not None and all(
-            secrets.compare_digest(given.encode(), wanted.encode())
-            for given, wanted in zip((credentials.username, credentials.password), auth)
-        )
-        if not ok:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "Perlu login (nama pengguna dan kata sandi).",
-                headers={"WWW-Authenticate": "Basic"},
-            )
-
-    return check
-
-
 class _TooLarge(Exception):
     pass
 
@@ -195,17 +173,29 @@ async def _invalid_request(request, exc: RequestValidationError) -> JSONResponse
 
 
 def create_api(
-    assistant, auth: tuple[str, str] | None = None, *, max_body: int = 2_000_000
+    assistant,
+    auth: tuple[str, str] | None = None,
+    *,
+    max_body: int = 2_000_000,
+    failed_logins: FailedLogins | None = None,
+    has_session=None,
 ) -> FastAPI:
-    """A FastAPI app with `/api/ask` and `/api/stats` over `assistant` (HTTP Basic if `auth`),
-    refusing request bodies over `max_body` bytes."""
+    """A FastAPI app with `/api/ask` and `/api/stats` over `assistant`, refusing request bodies
+    over `max_body` bytes. With `auth`, every route (this app's and whatever is mounted on it
+    later) needs HTTP Basic credentials or a session `has_session(cookies)` accepts."""
     app = FastAPI(
         title="Asisten Regulasi Koperasi",
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
-        dependencies=[Depends(_guard(auth))],
+        redoc_url=None,
     )
     app.add_middleware(BodyLimit, max_bytes=max_body)
+    app.add_middleware(
+        LoginGate,
+        auth=auth,
+        failed_logins=failed_logins or FailedLogins(10, 300.0),
+        has_session=has_session,
+    )
     app.add_exception_handler(RequestValidationError, _invalid_request)
 
     @app.post("/api/ask")

@@ -312,26 +312,50 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
     return demo
 
 
-def _auth(settings: Settings):
-    if settings.auth_user and settings.auth_password:
-        return (settings.auth_user, settings.auth_password)
-    return None
+class _GradioSessions:
+    """Whether a request's cookies hold a session Gradio's login created (set once mounted)."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, cookies: dict[str, str]) -> bool:
+        app = self.app
+        if app is None:
+            return False
+        cid = app.cookie_id
+        token = cookies.get(f"access-token-{cid}") or cookies.get(f"access-token-unsecure-{cid}")
+        return token is not None and token in app.tokens
 
 
 def build_app(assistant, settings: Settings) -> FastAPI:
-    """FastAPI with `/api/ask` and the Gradio UI mounted at `/`."""
-    app = create_api(assistant, _auth(settings), max_body=settings.max_request_bytes)
-    return gr.mount_gradio_app(
+    """FastAPI with `/api/ask` and the Gradio UI mounted at `/`, every route behind the login."""
+    from starlette.routing import Mount
+
+    from .security import FailedLogins
+
+    sessions = _GradioSessions()
+    app = create_api(
+        assistant,
+        settings.login,
+        max_body=settings.max_request_bytes,
+        failed_logins=FailedLogins(settings.login_max_failures, settings.login_window_seconds),
+        has_session=sessions,
+    )
+    gr.mount_gradio_app(
         app,
         build_blocks(assistant, settings),
         path="/",
-        auth=_auth(settings),
+        auth=settings.login,
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
         server_name=settings.host,
         server_port=settings.port,
     )
+    sessions.app = next(
+        r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, gr.routes.App)
+    )
+    return app
 
 
 def launch_shared(assistant, settings: Settings) -> None:
@@ -340,7 +364,7 @@ def launch_shared(assistant, settings: Settings) -> None:
         share=True,
         server_name=settings.host,
         server_port=settings.port,
-        auth=_auth(settings),
+        auth=settings.login,
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
