@@ -40,6 +40,27 @@ class Settings:
     share: bool = False
     auth_user: str = ""
     auth_password: str = ""
+    allow_public: bool = False  # start a share link / non-loopback host without a login anyway
+    login_max_failures: int = 10  # failed logins per client within the window before a lockout
+    login_window_seconds: float = 300.0
+    max_request_bytes: int = 2_000_000  # larger request bodies get 413 (0: no limit)
+
+    def __post_init__(self):
+        if bool(self.auth_user) != bool(self.auth_password):
+            given, missing = (
+                ("ASSISTANT_AUTH_USER", "ASSISTANT_AUTH_PASSWORD")
+                if self.auth_user
+                else ("ASSISTANT_AUTH_PASSWORD", "ASSISTANT_AUTH_USER")
+            )
+            raise ConfigError(
+                f"{given} diisi tetapi {missing} kosong: login perlu keduanya "
+                "(atau kosongkan keduanya untuk tanpa login)"
+            )
+
+    @property
+    def login(self) -> tuple[str, str] | None:
+        """(user, password) when a login is required."""
+        return (self.auth_user, self.auth_password) if self.auth_user else None
 
     @property
     def chroma_dir(self) -> Path:

@@ -13,9 +13,9 @@ from .config import Settings
 from .documents.loader import find_documents, load_document
 from .errors import AssistantError
 from .index import Index, chunk_metadata
-from .legal.chunking import chunk_document
+from .legal.chunking import chunk_document, doc_key
 from .legal.parser import parse_document
-from .legal.types import Chunk, DocMeta
+from .legal.types import Chunk, DocMeta, Document
 
 
 @dataclass
@@ -65,18 +65,18 @@ def prepare(
     known: dict[str, DocMeta] | None = None,
     status_of: StatusFn | None = None,
 ) -> tuple[list[Prepared], list[dict]]:
-    """Load, parse and chunk every file; failures are collected by file name, never raised."""
-    prepared: list[Prepared] = []
+    """Load, parse and chunk every file; failures are collected by file name, never raised.
+
+    Files whose ids clash (the same id, or ids that give the same chunk ids, such as
+    `Koperasi A.md` and `koperasi-a.md`) all fail, each naming the others: none of them
+    replaces what the index holds for that id.
+    """
+    loaded: list[tuple[str, Document, tuple[Chunk, ...]]] = []
     failures: list[dict] = []
-    seen: dict[str, str] = {}
     for path in find_documents(paths):
         source = str(path)
         try:
             doc = load_document(path, known)
-            if doc.meta.doc_id in seen:
-                raise AssistantError(
-                    f"id '{doc.meta.doc_id}' sudah dipakai oleh {seen[doc.meta.doc_id]}"
-                )
             parsed = parse_document(doc.text, doc.meta.jenis)
             chunks = chunk_document(doc, parsed, settings.max_chunk_chars)
             if not chunks:
@@ -93,12 +93,39 @@ def prepare(
                 }
             )
             continue
-        seen[doc.meta.doc_id] = source
+        loaded.append((source, doc, chunks))
+
+    by_key: dict[str, list[tuple[str, Document]]] = {}
+    for source, doc, _ in loaded:
+        by_key.setdefault(doc_key(doc.meta.doc_id), []).append((source, doc))
+    prepared: list[Prepared] = []
+    for source, doc, chunks in loaded:
+        group = by_key[doc_key(doc.meta.doc_id)]
+        if len(group) > 1:
+            failures.append(
+                {"file": source, "doc_id": doc.meta.doc_id, "reason": _clash(source, doc, group)}
+            )
+            continue
         metas = tuple(
             chunk_metadata(c, source, status_of(c) if status_of else None) for c in chunks
         )
         prepared.append(Prepared(doc.meta.doc_id, source, chunks, metas))
+    failures.sort(key=lambda f: f["file"])
     return prepared, failures
+
+
+def _clash(source: str, doc: Document, group: list[tuple[str, Document]]) -> str:
+    others = ", ".join(
+        f"{other} (id '{d.meta.doc_id}')" if d.meta.doc_id != doc.meta.doc_id else other
+        for other, d in group
+        if other != source
+    )
+    same = all(d.meta.doc_id == doc.meta.doc_id for _, d in group)
+    what = "sama dengan" if same else "menghasilkan id potongan yang sama dengan"
+    return (
+        f"id dokumen '{doc.meta.doc_id}' {what} {others}; tidak ada yang diindeks ulang "
+        "(isi indeks yang lama tetap). Beri setiap berkas id sendiri di front matter."
+    )
 
 
 def _reason(exc: Exception) -> str:

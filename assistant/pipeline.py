@@ -12,6 +12,7 @@ from .config import Settings
 from .errors import AssistantError
 from .index import Index
 from .legal.types import Chunk, DocMeta
+from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, bound_history, clean_text, cut
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_DIR / "corpus"
@@ -145,7 +146,6 @@ def stats(settings: Settings) -> dict:
     return ingest_mod.stats(index, settings)
 
 
-MAX_QUESTION_CHARS = 2000
 EMPTY_QUESTION = (
     "Silakan tuliskan pertanyaan Anda tentang koperasi, UMKM, atau program Koperasi Merah Putih."
 )
@@ -218,13 +218,16 @@ class Assistant:
         from .answer.types import Answer
 
         started = time.perf_counter()
-        text = (question or "").strip()
+        question = clean_text(question)
+        text = question.strip()
         if not text or len(text) > MAX_QUESTION_CHARS:
             message = EMPTY_QUESTION if not text else LONG_QUESTION
             return Answer(
-                question=question or "", text=message, notice=message, mode=self._mode_code()
+                question=cut(question), text=message, notice=message, mode=self._mode_code()
             )
-        resolved = followup.resolve(text, followup.pairs(history))
+        turns = bound_history(followup.pairs(list(history or ())[-MAX_HISTORY_ITEMS:]))
+        # the limit holds after the previous topic is appended too
+        resolved = cut(followup.resolve(text, turns))
         query = self.retriever.prepare(resolved)
         hits = self.retrieve(query.normal, filters=filters, k=k)
         answer = compose.answer(

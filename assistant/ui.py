@@ -13,7 +13,7 @@ from . import feedback as fb
 from . import ui_render as render
 from .api import answer_payload, create_api, filters_from_dict, history_pairs
 from .config import Settings
-from .pipeline import MAX_QUESTION_CHARS
+from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, clean_text
 from .retrieval.types import Filters
 
 EXAMPLES_MANAGERS = [
@@ -135,7 +135,7 @@ class _Handlers:
         self.export_dir = Path(tempfile.mkdtemp(prefix="asisten-ekspor-"))
 
     def respond(self, question, chat, answers, kinds, doc_id, jenis, in_force):
-        question = question or ""
+        question = clean_text(question)
         answers = list(answers or [])
         answer = self.assistant.ask(
             question,
@@ -165,7 +165,7 @@ class _Handlers:
     def rate(self, rating: str, comment: str, answers):
         if not answers:
             return "Belum ada jawaban untuk dinilai.", comment
-        record = fb.feedback_record(answers[-1], rating, comment)
+        record = fb.feedback_record(answers[-1], rating, clean_text(comment))
         fb.append_feedback(self.settings.feedback_file, record)
         return "Terima kasih, penilaian Anda sudah dicatat.", ""
 
@@ -188,10 +188,19 @@ class _Handlers:
         self, question: str, filters: dict | None = None, history: list | None = None
     ) -> dict:
         """Jawab satu pertanyaan tentang regulasi koperasi; mengembalikan jawaban, sitasi dan sumber."""
+        history = list(history or [])[-MAX_HISTORY_ITEMS:] if isinstance(history, list) else []
         answer = self.assistant.ask(
-            question or "", history=history_pairs(history or []), filters=filters_from_dict(filters)
+            clean_text(question), history=history_pairs(history), filters=_filters(filters)
         )
         return answer_payload(answer)
+
+
+def _filters(data) -> Filters | None:
+    """Filters from `/tanya`'s mapping; anything malformed means no restriction."""
+    try:
+        return filters_from_dict(data if isinstance(data, dict) else None)
+    except ValueError:
+        return None
 
 
 def build_blocks(assistant, settings: Settings) -> gr.Blocks:
@@ -303,26 +312,50 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
     return demo
 
 
-def _auth(settings: Settings):
-    if settings.auth_user and settings.auth_password:
-        return (settings.auth_user, settings.auth_password)
-    return None
+class _GradioSessions:
+    """Whether a request's cookies hold a session Gradio's login created (set once mounted)."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, cookies: dict[str, str]) -> bool:
+        app = self.app
+        if app is None:
+            return False
+        cid = app.cookie_id
+        token = cookies.get(f"access-token-{cid}") or cookies.get(f"access-token-unsecure-{cid}")
+        return token is not None and token in app.tokens
 
 
 def build_app(assistant, settings: Settings) -> FastAPI:
-    """FastAPI with `/api/ask` and the Gradio UI mounted at `/`."""
-    app = create_api(assistant, _auth(settings))
-    return gr.mount_gradio_app(
+    """FastAPI with `/api/ask` and the Gradio UI mounted at `/`, every route behind the login."""
+    from starlette.routing import Mount
+
+    from .security import FailedLogins
+
+    sessions = _GradioSessions()
+    app = create_api(
+        assistant,
+        settings.login,
+        max_body=settings.max_request_bytes,
+        failed_logins=FailedLogins(settings.login_max_failures, settings.login_window_seconds),
+        has_session=sessions,
+    )
+    gr.mount_gradio_app(
         app,
         build_blocks(assistant, settings),
         path="/",
-        auth=_auth(settings),
+        auth=settings.login,
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
         server_name=settings.host,
         server_port=settings.port,
     )
+    sessions.app = next(
+        r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, gr.routes.App)
+    )
+    return app
 
 
 def launch_shared(assistant, settings: Settings) -> None:
@@ -331,7 +364,7 @@ def launch_shared(assistant, settings: Settings) -> None:
         share=True,
         server_name=settings.host,
         server_port=settings.port,
-        auth=_auth(settings),
+        auth=settings.login,
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
