@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import fitted as fitted_file
 from .eval import UNANSWERABLE, gold_entries, hit_rank, load_questions
 from .fit import DEFAULT_FILES, FOLDS, group_of
-from .retrieval.options import FITTED_FILE, RetrievalOptions
 
 # The grid: every weight the retriever multiplies or adds with, at a few values around today's.
 GRID: dict[str, tuple] = {
@@ -47,15 +47,30 @@ RANDOM_SETTINGS = 40
 SEED = 7
 
 
-def settings(base: RetrievalOptions, n_random: int = RANDOM_SETTINGS) -> list[dict]:
-    """Candidate settings: the base, each weight varied alone, and random grid points."""
+def settings(base, n_random: int = RANDOM_SETTINGS, grid: dict[str, tuple] = GRID) -> list[dict]:
+    """Candidate settings: the base, each value varied alone, and random grid points."""
     out: list[dict] = [{}]
-    for name, values in GRID.items():
+    for name, values in grid.items():
         out += [{name: v} for v in values if v != getattr(base, name)]
     rng = random.Random(SEED)
     for _ in range(n_random):
-        out.append({name: rng.choice(values) for name, values in GRID.items()})
+        out.append({name: rng.choice(values) for name, values in grid.items()})
     return out
+
+
+def choose(table: np.ndarray, groups: list[str], objective, folds: int = FOLDS):
+    """Per question, its value under the setting that `objective` scores best on the other
+    folds (folds grouped by `groups`); and the setting chosen in each fold."""
+    from sklearn.model_selection import GroupKFold
+
+    n = table.shape[1]
+    held_out = np.zeros(n, dtype=table.dtype)
+    picks = []
+    for train, test in GroupKFold(n_splits=folds).split(np.zeros(n), groups=groups):
+        best = int(np.argmax([objective(row[train]) for row in table]))
+        held_out[test] = table[best, test]
+        picks.append(best)
+    return held_out, picks
 
 
 def score(ranks: np.ndarray) -> float:
@@ -82,15 +97,7 @@ def rank_table(retriever, questions: list[dict], candidates: list[dict], k: int 
 
 def cross_validate(table: np.ndarray, groups: list[str], folds: int = FOLDS) -> dict:
     """Held-out score of choosing the best setting on the other folds, against the base."""
-    from sklearn.model_selection import GroupKFold
-
-    n = table.shape[1]
-    chosen = np.zeros(n, dtype=int)
-    picks = []
-    for train, test in GroupKFold(n_splits=folds).split(np.zeros(n), groups=groups):
-        best = int(np.argmax([score(row[train]) for row in table]))
-        chosen[test] = table[best, test]
-        picks.append(best)
+    chosen, picks = choose(table, groups, score, folds)
     base = table[0]
     return {
         "folds": folds,
@@ -111,7 +118,9 @@ def _figures(ranks: np.ndarray) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.fit_retrieval", description=__doc__)
     parser.add_argument("qa", type=Path, nargs="*", default=list(DEFAULT_FILES))
-    parser.add_argument("--write", action="store_true", help=f"save the weights to {FITTED_FILE}")
+    parser.add_argument(
+        "--write", action="store_true", help="save the weights to assistant/fitted.json"
+    )
     parser.add_argument("--random", type=int, default=RANDOM_SETTINGS, help="random grid points")
     args = parser.parse_args(argv)
     from .config import Settings
@@ -144,16 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     print("in-sample best: ", json.dumps(_figures(table[best])), candidates[best])
     print("adopted:        ", report["adopted"], chosen)
     if args.write:
-        fitted = json.loads(FITTED_FILE.read_text()) if FITTED_FILE.exists() else {}
-        fitted["retrieval"] = {
-            "options": chosen,
-            "cross_validated": report,
-            "fitted_on": [p.name for p in args.qa],
-            "date": date.today().isoformat(),
-            "refit": "python -m assistant.fit_retrieval --write",
-        }
-        FITTED_FILE.write_text(json.dumps(fitted, indent=1, ensure_ascii=False) + "\n")
-        print(f"written: {FITTED_FILE}")
+        fitted_file.write(
+            "retrieval",
+            {
+                "options": chosen,
+                "cross_validated": report,
+                "fitted_on": [p.name for p in args.qa],
+                "date": date.today().isoformat(),
+                "refit": "python -m assistant.fit_retrieval --write",
+            },
+        )
+        print(f"written: {fitted_file.FITTED_FILE}")
     return 0
 
 

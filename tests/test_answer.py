@@ -191,8 +191,11 @@ def test_extractive_answer_is_short_and_deterministic(hits):
     q = "Apa tugas pengurus dan siapa yang mewakili koperasi di pengadilan?"
     first = compose.answer(q, hits)
     assert first == compose.answer(q, hits)
-    assert 1 <= first.text.count("\n- ") <= extractive.MAX_STATEMENTS
+    assert 1 <= first.text.count("\n- ") <= extractive.Selection().max_statements
     assert first.sources[0].id == "uu-a/pasal-30"
+    # the selection settings bound what is quoted
+    one = compose.answer(q, hits, selection=extractive.Selection(max_statements=1))
+    assert one.text.count("\n- ") == 1 and len(one.sources) == 1
 
 
 def test_in_force_provision_is_preferred_over_annulled_one():

@@ -47,3 +47,25 @@ def test_fitted_options_read_from_the_file(tmp_path):
     path.write_text(json.dumps({"retrieval": {"options": {"no_such_weight": 1}}}))
     with pytest.raises(ValueError, match="no_such_weight"):
         RetrievalOptions.fitted(path)
+
+
+def test_choose_applies_each_folds_pick_to_its_held_out_questions():
+    from assistant.fit_retrieval import choose
+
+    groups = ["a", "a", "b", "b", "c", "c", "d", "d", "e", "e"]
+    good = np.ones(10)
+    bad = np.zeros(10)
+    held_out, picks = choose(np.stack([bad, good]), groups, np.mean, folds=5)
+    assert picks == [1] * 5 and held_out.tolist() == good.tolist()
+
+
+def test_selection_read_from_the_file(tmp_path):
+    from assistant.answer.extractive import Selection
+
+    path = tmp_path / "fitted.json"
+    assert Selection.fitted(path) == Selection()
+    path.write_text(json.dumps({"selection": {"options": {"max_statements": 3}}}))
+    assert Selection.fitted(path).max_statements == 3
+    path.write_text(json.dumps({"selection": {"options": {"max_quotes": 3}}}))
+    with pytest.raises(ValueError, match="max_quotes"):
+        Selection.fitted(path)

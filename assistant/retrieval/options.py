@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .. import fitted as fitted_file
 from .types import Filters
 
 NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
 CHANGED = NOT_IN_FORCE | {"diubah"}
 ENDED = frozenset({"dicabut", "dibatalkan", "tidak_berlaku"})  # the whole act, not one Pasal
 PENJELASAN = "penjelasan"
-FITTED_FILE = Path(__file__).resolve().parent.parent / "fitted.json"
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,9 @@ class RetrievalOptions:
     )
 
     @classmethod
-    def fitted(cls, path: Path = FITTED_FILE) -> RetrievalOptions:
+    def fitted(cls, path: Path = fitted_file.FITTED_FILE) -> RetrievalOptions:
         """The defaults with the weights fitted by `python -m assistant.fit_retrieval --write`."""
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        chosen = data.get("retrieval", {}).get("options", {})
+        chosen = fitted_file.read("retrieval", path).get("options", {})
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(chosen) - known)
         if unknown:
