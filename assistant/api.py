@@ -173,6 +173,56 @@ async def _invalid_request(request, exc: RequestValidationError) -> JSONResponse
     return JSONResponse({"detail": errors}, status_code=422)
 
 
+# Scripts, styles, images and connections from this app only: a remote image in a document or
+# an answer is not fetched (no tracking, no Referer), and no page may frame the app. Gradio's
+# HTML component evaluates its templates with `new Function`, hence 'unsafe-eval'.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; frame-src 'self'; frame-ancestors 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+# FastAPI's Swagger page loads its script and style from a CDN: allowed on that page alone
+DOCS_CSP = CSP.replace(
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' https://cdn.jsdelivr.net",
+).replace(
+    "style-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net"
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding `SECURITY_HEADERS` to every response (Gradio's too)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        docs = scope.get("path") == "/api/docs"
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [
+                    (k, DOCS_CSP.encode() if docs and k == b"content-security-policy" else v)
+                    for k, v in SECURITY_HEADERS
+                    if k not in have
+                ]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_api(
     assistant,
     auth: tuple[str, str] | None = None,
@@ -197,6 +247,7 @@ def create_api(
         failed_logins=failed_logins or FailedLogins(10, 300.0),
         has_session=has_session,
     )
+    app.add_middleware(SecurityHeaders)  # added last: outermost, on the gate's 401 too
     app.add_exception_handler(RequestValidationError, _invalid_request)
 
     @app.post("/api/ask")

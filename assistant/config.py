@@ -75,6 +75,10 @@ class Settings:
         return self.data_dir / "ingest_state.json"
 
     @property
+    def lock_file(self) -> Path:
+        return self.data_dir / "ingest.lock"
+
+    @property
     def feedback_file(self) -> Path:
         return self.data_dir / "feedback.jsonl"
 

@@ -123,7 +123,7 @@ def _history(answers: list) -> list[tuple[str, str]]:
 
 def _user_bubble(question: str) -> str:
     q = question.strip()
-    return render.esc(q if len(q) <= 300 else q[:300] + "…")
+    return render.md_safe(q if len(q) <= 300 else q[:300] + "…")
 
 
 class _Handlers:
@@ -242,6 +242,7 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
                     placeholder="**Ajukan pertanyaan** tentang aturan koperasi, UMKM, atau program "
                     "Dekopin — atau pilih salah satu contoh.",
                     examples=example_messages(),
+                    latex_delimiters=[],  # document text is no formula source
                     elem_id="chat",
                 )
                 with gr.Row():

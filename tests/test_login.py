@@ -201,3 +201,11 @@ def test_app_refuses_to_start_with_a_clear_message(env, tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("Error: ") and "Traceback" not in done.stderr
     assert "ASSISTANT_" in done.stderr
+
+
+def test_every_response_carries_the_content_security_policy(app):
+    client = TestClient(app)
+    for resp in (client.get("/"), client.get("/api/stats"), client.get("/theme.css")):
+        csp = resp.headers["content-security-policy"]
+        assert "img-src 'self' data: blob:" in csp and "default-src 'self'" in csp
+        assert resp.headers["referrer-policy"] == "no-referrer"
