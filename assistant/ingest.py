@@ -15,7 +15,7 @@ from .errors import AssistantError
 from .index import Index, chunk_metadata
 from .legal.chunking import chunk_document
 from .legal.parser import parse_document
-from .legal.types import Chunk, DocMeta
+from .legal.types import Chunk, DocMeta, Document, ParsedDocument
 
 
 @dataclass
@@ -57,6 +57,8 @@ class Prepared:
 
 
 StatusFn = Callable[[Chunk], dict]
+# every parsed document (doc id → (document, parsed)) → extra chunks per doc id (consolidations)
+ConsolidateFn = Callable[[dict[str, tuple[Document, ParsedDocument]]], dict[str, tuple[Chunk, ...]]]
 
 
 def prepare(
@@ -64,9 +66,11 @@ def prepare(
     settings: Settings,
     known: dict[str, DocMeta] | None = None,
     status_of: StatusFn | None = None,
+    consolidate: ConsolidateFn | None = None,
 ) -> tuple[list[Prepared], list[dict]]:
-    """Load, parse and chunk every file; failures are collected by file name, never raised."""
-    prepared: list[Prepared] = []
+    """Load, parse and chunk every file; failures are collected by file name, never raised.
+    With `consolidate`, the documents parsed get the extra chunks it returns (before statuses)."""
+    loaded: list[tuple[Document, ParsedDocument, tuple[Chunk, ...], str]] = []
     failures: list[dict] = []
     seen: dict[str, str] = {}
     for path in find_documents(paths):
@@ -94,6 +98,18 @@ def prepare(
             )
             continue
         seen[doc.meta.doc_id] = source
+        loaded.append((doc, parsed, chunks, source))
+    extra: dict[str, tuple[Chunk, ...]] = {}
+    if consolidate is not None:
+        try:
+            extra = consolidate({d.meta.doc_id: (d, p) for d, p, _, _ in loaded})
+        except Exception as exc:  # a consolidation bug must not stop the original texts
+            failures.append(
+                {"file": "konsolidasi", "doc_id": "", "reason": f"{type(exc).__name__}: {exc}"}
+            )
+    prepared: list[Prepared] = []
+    for doc, _, chunks, source in loaded:
+        chunks = chunks + extra.get(doc.meta.doc_id, ())
         metas = tuple(
             chunk_metadata(c, source, status_of(c) if status_of else None) for c in chunks
         )
@@ -200,10 +216,11 @@ def run(
     known: dict[str, DocMeta] | None = None,
     status_of: StatusFn | None = None,
     progress: bool = True,
+    consolidate: ConsolidateFn | None = None,
 ) -> IngestSummary:
     """One full ingestion run; records its summary."""
     started = time.perf_counter()
-    prepared, failures = prepare(paths, settings, known, status_of)
+    prepared, failures = prepare(paths, settings, known, status_of, consolidate)
     summary = reconcile(
         index,
         prepared,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from assistant import pipeline
 from assistant.legal.consolidate import (
     KEPT,
     amended_documents,
@@ -18,8 +21,9 @@ from assistant.legal.consolidate import (
 from assistant.legal.parser import parse_document
 from assistant.legal.registry import parse_registry
 from assistant.legal.repair import repair
+from assistant.legal.statuses import StatusHooks
 from assistant.legal.types import PART_BODY, PART_CURRENT
-from tests.legal_corpus import document, manifest
+from tests.legal_corpus import CORPUS, document, manifest
 
 REGISTRY = parse_registry(
     (Path(__file__).resolve().parents[1] / "corpus" / "amendments.toml").read_text("utf-8")
@@ -216,3 +220,56 @@ def test_consolidated_chunks_carry_both_citations(docs, koperasi):
     assert {c.pasal for c in chunks} == {"6", "21", "22", "43", "44A"}
     orders = [c.order for c in chunks]
     assert orders == sorted(orders)
+
+
+def test_status_of_original_points_to_the_consolidated_pasal(docs):
+    hooks = StatusHooks(REGISTRY)
+    extra = hooks.consolidate(docs)
+    assert set(extra) == {"uu-25-1992", "uu-20-2008"}
+    current = next(c for c in extra["uu-25-1992"] if c.pasal == "6")
+    st = hooks.status_of(current)
+    assert st["status"] == "berlaku"
+    assert "20 orang → 9 orang" in st["status_warning"]
+    assert st["history"].startswith("Riwayat: 1992 teks asli")
+    original = next(
+        c
+        for c in pipeline_chunks(docs["uu-25-1992"])
+        if c.pasal == "6" and c.part == PART_BODY and not c.term
+    )
+    st = hooks.status_of(original)
+    assert st["status"] == "diubah"
+    assert "Teks yang berlaku: UU 25/1992 Pasal 6 (teks berlaku)." in st["status_warning"]
+    deleted = next(c for c in extra["uu-20-2008"] if c.pasal == "25")
+    assert hooks.status_of(deleted)["status"] == "dihapus"
+
+
+def pipeline_chunks(pair):
+    from assistant.legal.chunking import chunk_document
+
+    return chunk_document(*pair)
+
+
+def test_changed_amendment_text_reconsolidates_incrementally(tmp_path, settings, embed_demo):
+    corpus = tmp_path / "corpus"
+    (corpus / "excerpts").mkdir(parents=True)
+    for name in ("uu-25-1992-perkoperasian.md", "uu-20-2008-usaha-mikro-kecil-menengah.md"):
+        shutil.copy(CORPUS / "regulations" / name, corpus / name)
+    excerpt = corpus / "excerpts" / "bab-v.md"
+    shutil.copy(CORPUS / "regulations" / "excerpts" / "uu-11-2020-bab-v-koperasi-umkm.md", excerpt)
+    demo = replace(settings, model="embed-demo")
+    first = pipeline.ingest([corpus], demo, embedder=embed_demo, progress=False)
+    assert not first.failures
+    index = pipeline.open_index(demo, embed_demo)
+    got = index.get(["uu-25-1992/teks-berlaku/pasal-6/1-2"])
+    assert got and "9 (sembilan) orang" in got[0].text
+    excerpt.write_text(
+        excerpt.read_text("utf-8").replace("oleh 9 (sembilan) orang", "oleh 7 (tujuh) orang"),
+        "utf-8",
+    )
+    second = pipeline.ingest([corpus], demo, embedder=embed_demo, progress=False)
+    assert (second.added, second.deleted) == (0, 0)
+    # the amending item and the consolidated Pasal 6 are re-embedded, nothing else
+    assert second.updated == 2
+    got = index.get(["uu-25-1992/teks-berlaku/pasal-6/1-2"])
+    assert "7 (tujuh) orang" in got[0].text
+    assert "20 orang → 7 orang" in got[0].meta["status_warning"]
