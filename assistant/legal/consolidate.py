@@ -75,6 +75,7 @@ class Provision:
     path: tuple[str, ...] = ()
     repairs: tuple[Repair, ...] = ()
     what_changed: str = ""  # figures that changed: "20 orang → 9 orang"
+    summary: str = ""  # the registry's one-line current rule
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ def consolidate(
             path=old.path if old else (),
             repairs=repairs,
             what_changed=what_changed(old_text, text) if entry.change == "diubah" else "",
+            summary=entry.summary,
         )
     provisions: list[Provision] = []
     for pasal, block in original.items():
@@ -336,13 +338,13 @@ def history(p: Provision, base_year: int | None) -> str:
 
 
 def change_note(p: Provision) -> str:
-    """The status note of a consolidated Pasal: "Pasal ini diubah 2020 oleh UU 11/2020 Pasal 86
-    angka 1 (dipertahankan UU 6/2023): 20 orang → 9 orang." """
+    """The status note of a consolidated Pasal (its citation names the amending act already):
+    "Teks berlaku (diubah 2020: 20 orang → 9 orang): koperasi primer kini dibentuk ..." """
     if p.change == KEPT:
         return ""
-    kept = f" (dipertahankan {p.kept_by})" if p.kept_by else ""
     what = f": {p.what_changed}" if p.what_changed else ""
-    return f"Teks berlaku: pasal ini {p.change} {_year(p.by)} oleh {p.by}{kept}{what}."
+    rule = f": {p.summary}" if p.summary else ""
+    return f"Teks berlaku ({p.change} {_year(p.by)}{what}){rule}."
 
 
 def current_blocks(c: Consolidation) -> tuple[Block, ...]:
