@@ -112,7 +112,8 @@ def _guard(auth: tuple[str, str] | None):
 
 
 def create_api(assistant, auth: tuple[str, str] | None = None) -> FastAPI:
-    """A FastAPI app with `/api/ask` and `/api/stats` over `assistant` (HTTP Basic if `auth`)."""
+    """A FastAPI app with `/api/ask`, `/api/provision/{doc}/{pasal}` and `/api/stats` over
+    `assistant` (HTTP Basic if `auth`)."""
     app = FastAPI(
         title="Asisten Regulasi Koperasi",
         docs_url="/api/docs",
@@ -127,6 +128,16 @@ def create_api(assistant, auth: tuple[str, str] | None = None) -> FastAPI:
             [t.model_dump() if isinstance(t, Turn) else t for t in body.history]
         )
         return answer_payload(assistant.ask(body.question, history=history, filters=filters))
+
+    @app.get("/api/provision/{doc_id}/{pasal}")
+    def provision(doc_id: str, pasal: str, asli: bool = False) -> dict[str, Any]:
+        """One Pasal of an act, consolidated (teks berlaku) unless `asli`, as in `show`."""
+        from .provisions import ProvisionNotFound, from_index
+
+        try:
+            return from_index(assistant.index, doc_id, asli=asli, pasal=pasal).to_dict()
+        except ProvisionNotFound as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
     @app.get("/api/stats")
     def stats() -> dict[str, Any]:
