@@ -273,3 +273,23 @@ def test_changed_amendment_text_reconsolidates_incrementally(tmp_path, settings,
     got = index.get(["uu-25-1992/teks-berlaku/pasal-6/1-2"])
     assert "7 (tujuh) orang" in got[0].text
     assert "20 orang → 7 orang" in got[0].meta["status_warning"]
+
+
+def test_registry_points_each_consolidated_pasal_to_its_consolidated_wording(docs):
+    from assistant.legal.registry import chunk_status
+
+    hooks = StatusHooks(REGISTRY)
+    hooks.consolidate(docs)
+    six = chunk_status("uu-25-1992", "6", "berlaku", hooks.registry)
+    assert six.code == "diubah" and six.current == (("uu-25-1992", "6"),)
+    # entries of Pasal without a consolidated wording are left as the registry file states them
+    annulled = chunk_status("uu-17-2012", "7", "dibatalkan", hooks.registry)
+    assert ("uu-25-1992", "6") in annulled.current
+    pen = chunk_status("uu-25-1992", "17", "berlaku", hooks.registry, part="penjelasan")
+    assert pen.current == (("uu-11-2020-bab-v", "86"),)
+    # without the amending text nothing is consolidated and nothing is rewritten
+    alone = StatusHooks(REGISTRY)
+    assert alone.consolidate({"uu-25-1992": docs["uu-25-1992"]}) == {}
+    assert chunk_status("uu-25-1992", "6", "", alone.registry).current == (
+        ("uu-11-2020-bab-v", "86"),
+    )

@@ -339,12 +339,12 @@ def history(p: Provision, base_year: int | None) -> str:
 
 def change_note(p: Provision) -> str:
     """The status note of a consolidated Pasal (its citation names the amending act already):
-    "Teks berlaku (diubah 2020: 20 orang → 9 orang): koperasi primer kini dibentuk ..." """
+    "Teks berlaku, diubah 2020: 20 orang → 9 orang. Koperasi primer kini dibentuk ..." """
     if p.change == KEPT:
         return ""
     what = f": {p.what_changed}" if p.what_changed else ""
-    rule = f": {p.summary}" if p.summary else ""
-    return f"Teks berlaku ({p.change} {_year(p.by)}{what}){rule}."
+    rule = f" {p.summary[:1].upper()}{p.summary[1:]}." if p.summary else ""
+    return f"Teks berlaku, {p.change} {_year(p.by)}{what}.{rule}"
 
 
 def current_blocks(c: Consolidation) -> tuple[Block, ...]:
