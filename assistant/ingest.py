@@ -165,10 +165,16 @@ def reconcile(
         index.update_metadata(to_meta, [wanted[i][1] for i in to_meta])
         summary.metadata_updated = len(to_meta)
 
+    # a consolidated Pasal also depends on its amending text: when any file failed (it may be
+    # that one), consolidated chunks stay until a run without failures settles them
+    keep_current = bool(failures)
     stale = [
         cid
         for cid, old in stored.items()
-        if cid not in wanted and old.source not in failed_sources and old.doc_id not in failed_ids
+        if cid not in wanted
+        and old.source not in failed_sources
+        and old.doc_id not in failed_ids
+        and not (keep_current and "/teks-berlaku/" in cid)
     ]
     index.delete(stale)
     summary.deleted = len(stale)

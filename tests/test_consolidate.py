@@ -293,3 +293,24 @@ def test_registry_points_each_consolidated_pasal_to_its_consolidated_wording(doc
     assert chunk_status("uu-25-1992", "6", "", alone.registry).current == (
         ("uu-11-2020-bab-v", "86"),
     )
+
+
+def test_a_failing_amending_text_keeps_the_consolidated_chunks(tmp_path, settings, embed_demo):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "regulations" / "uu-25-1992-perkoperasian.md", corpus / "uu.md")
+    excerpt = corpus / "bab-v.md"
+    shutil.copy(CORPUS / "regulations" / "excerpts" / "uu-11-2020-bab-v-koperasi-umkm.md", excerpt)
+    demo = replace(settings, model="embed-demo")
+    pipeline.ingest([corpus], demo, embedder=embed_demo, progress=False)
+    index = pipeline.open_index(demo, embed_demo)
+    current = {c for c in index.snapshot() if "/teks-berlaku/" in c}
+    assert len(current) == 5
+    excerpt.write_text('---\nid: "uu-11-2020-bab-v"\ntahun: [oops\n---\nPasal 1\nteks\n')
+    summary = pipeline.ingest([corpus], demo, embedder=embed_demo, progress=False)
+    assert len(summary.failures) == 1 and summary.deleted == 0
+    assert current <= set(index.snapshot())
+    excerpt.unlink()  # a clean run without the amending text: nothing left to consolidate
+    summary = pipeline.ingest([corpus], demo, embedder=embed_demo, progress=False)
+    assert not summary.failures
+    assert not {c for c in index.snapshot() if "/teks-berlaku/" in c}
