@@ -23,7 +23,7 @@ from ..fitted import FITTED_FILE
 from ..retrieval.query import Query
 from ..retrieval.types import Hit
 from .answer_types import unstated
-from .extractive import split_units
+from .extractive import distinct, split_units
 from .terms import Frequencies, form_set, matches, question_terms
 from .types import Outcome
 
@@ -82,7 +82,9 @@ def assess(
     named_missing: int = 0,
     frequencies: Frequencies | None = None,
 ) -> Evidence:
-    """Measure the evidence for a question in its hits."""
+    """Measure the evidence for a question in its hits (a consolidated Pasal, its original and
+    its amending text count as one passage)."""
+    hits = distinct(hits)
     terms = question_terms(query.normal)
     scene = query.context_words
     weight = {t.word: CONTEXT_WEIGHT if t.word in scene else 1.0 for t in terms}

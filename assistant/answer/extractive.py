@@ -154,6 +154,38 @@ def _same(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) >= SAME * min(len(a), len(b))
 
 
+def _restates(consolidated: Hit, amending: Hit) -> bool:
+    """True if `consolidated` is the consolidated wording (teks berlaku) of the Pasal that the
+    amending text `amending` changed: the same rule, read without the amending wrapper."""
+    m = consolidated.meta
+    if m.get("part") != "teks_berlaku" or amending.meta.get("part") == "teks_berlaku":
+        return False
+    act = str(m.get("citation", "")).split(" Pasal ")[0]
+    return f"{act} Pasal {m.get('pasal')} " in str(amending.meta.get("amends") or "")
+
+
+def distinct(hits: Sequence[Hit]) -> list[Hit]:
+    """The hits without the texts a consolidated Pasal among them restates: its original
+    wording and the amending text it was read from (one rule, counted once)."""
+    current = [h for h in hits if h.meta.get("part") == "teks_berlaku"]
+    if not current:
+        return list(hits)
+
+    def restated(h: Hit) -> bool:
+        for c in current:
+            if _restates(c, h):
+                return True
+            same = (h.meta.get("doc_id"), h.meta.get("pasal")) == (
+                c.meta["doc_id"],
+                c.meta["pasal"],
+            )
+            if same and h.meta.get("part") == "batang_tubuh" and not h.meta.get("term"):
+                return True
+        return False
+
+    return [h for h in hits if not restated(h)]
+
+
 def select(
     terms: Sequence[str],
     hits: Sequence[Hit],
@@ -167,7 +199,10 @@ def select(
     units = [split_units(h.text) for h in candidates]
     weights = _weights(terms, [u for us in units for u in us])
     scored: list[Statement] = []
+    kept = {h.id for h in distinct(candidates)}  # a consolidated Pasal is quoted, not its sources
     for rank, (hit, hit_units) in enumerate(zip(candidates, units)):
+        if hit.id not in kept:
+            continue
         factor = status_weight(hit.meta) / (1 + o.rank_decay * rank)
         if str(hit.meta.get("path", "")).startswith("Lampiran"):
             factor *= o.annex_weight

@@ -297,7 +297,11 @@ def _pasal_sentence(
     if ended is not None and (ended.change, ended.by) == (entry.change, entry.by):
         text = f"Untuk hal yang diatur pasal ini, kini berlaku: {entry.summary}."
     shown = entry.current_doc and entry.current_doc != doc_id and entry.change != "dihapus"
-    if shown and not registry.is_external(entry.current_doc):
+    if entry.current_doc == doc_id and entry.current_pasal and entry.change != "dihapus":
+        # consolidated: the act itself holds the wording in force (consolidate.py)
+        label = registry.label(doc_id)
+        text += f" Teks yang berlaku: {label} Pasal {entry.current_pasal} (teks berlaku)."
+    elif shown and not registry.is_external(entry.current_doc):
         where = registry.label(entry.current_doc)
         if entry.current_pasal:
             where += f" Pasal {entry.current_pasal}"

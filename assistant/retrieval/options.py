@@ -34,6 +34,7 @@ class RetrievalOptions:
     section_cap: int = 3  # >0: at most this many chunks of one section ahead of other sections
     status_ranking: bool = True
     follow_amendments: bool = True  # an amended provision pulls in the text that amended it
+    source_after_current: bool = True  # a consolidated Pasal pulls its amending text behind it
     stemming: bool = True
     context_in_lexical: float = 1.0  # weight of the context header in BM25 (0 = left out)
     penjelasan_in_lexical: float = 0.5  # weight of a Pasal's Penjelasan in its BM25 text
