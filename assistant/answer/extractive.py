@@ -280,7 +280,7 @@ def compose(
         hit = hits[st.hit_rank]
         label = statement_label(hit.meta, st.unit.ayat)
         lines.append(f"- {label}: {_display(st.unit, terms)} [{n}]")
-        quoted.append(Quoted(n, label, st.unit.text))
+        quoted.append(Quoted(n, label, st.unit.text, st.score))
         quotes.setdefault(st.hit_rank, []).append(" ".join(st.unit.text.split()))
     order = sorted(markers, key=markers.get)
     sources = tuple(source_from_hit(hits[r], markers[r], " … ".join(quotes[r])) for r in order)
