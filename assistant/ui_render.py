@@ -14,6 +14,7 @@ STATUS_LABELS = {
     "dicabut": "dicabut",
     "dibatalkan": "dibatalkan",
     "tidak_berlaku": "tidak berlaku",
+    "belum_diverifikasi": "belum diverifikasi",
 }
 KIND_LABELS = {"regulation": "Regulasi", "program": "Program"}
 _MARKER = re.compile(r"\\\[(\d{1,3})\\\]")  # a marker [n] once md_safe has escaped it
@@ -29,8 +30,11 @@ def esc(value: object) -> str:
 def md_safe(value: object) -> str:
     """`value` for Gradio's Markdown: HTML-escaped, and with its brackets escaped so document
     text, model output or a question cannot form a link (`javascript:`) or an image (a remote
-    `![x](http://…)` every user's browser would fetch). Emphasis and lists still render."""
-    return esc(value).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    `![x](http://…)` every user's browser would fetch) or an autolink. Emphasis and lists
+    still render."""
+    out = esc(value).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    # nor a bare address turn into a link (GFM autolinks): the escapes render as "://", "www."
+    return out.replace("://", ":\\/\\/").replace("www.", "www\\.")
 
 
 def md_literal(value: object) -> str:
