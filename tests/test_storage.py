@@ -3,6 +3,7 @@ normalised, and a document's unverified status is never shown as in force."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 from dataclasses import replace
@@ -144,3 +145,21 @@ def test_an_unverified_document_is_not_shown_as_in_force(tmp_path, demo_settings
     card = render.source_card(cited[0])
     assert "badge-belum_diverifikasi" in card and ">belum diverifikasi<" in card
     assert "badge-berlaku" not in card
+
+
+def test_junk_latin1_and_bom_files_are_named_or_read(tmp_path, demo_settings):
+    from assistant.ingest import prepare
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "sampah.md").write_bytes(os.urandom(4000))
+    (folder / "latin1.md").write_bytes(
+        "Pasal 1\nKoperasi dibentuk oleh anggota é.\n".encode("cp1252")
+    )
+    text = '---\nid: "uu-99-2030"\njenis: UU\n---\n' + "Pasal 1\nKoperasi dibentuk.\n"
+    (folder / "dengan-bom.md").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    prepared, failures = prepare([folder], demo_settings)
+    reasons = {Path(f["file"]).name: f["reason"] for f in failures}
+    assert set(reasons) == {"sampah.md", "latin1.md"}
+    assert all("UTF-8" in r for r in reasons.values())
+    assert [p.doc_id for p in prepared] == ["uu-99-2030"]
