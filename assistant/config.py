@@ -28,6 +28,7 @@ class Settings:
     chroma_port: int = 8000
     embed_batch_size: int = 16
     max_chunk_chars: int = 1800
+    max_file_mb: float = 25.0  # larger input files are refused by name (0: no limit)
     retrieval_mode: str = "hybrid"  # text | vectors | hybrid
     top_k: int = 8
     answer_mode: str = "extractive"  # extractive | ollama | openai | llamacpp
@@ -44,6 +45,8 @@ class Settings:
     login_max_failures: int = 10  # failed logins per client within the window before a lockout
     login_window_seconds: float = 300.0
     max_request_bytes: int = 2_000_000  # larger request bodies get 413 (0: no limit)
+    feedback_max_mb: float = 10.0  # feedback.jsonl is rotated to feedback.1.jsonl beyond this
+    max_exports: int = 200  # downloadable answer files kept in data_dir/exports
 
     def __post_init__(self):
         if bool(self.auth_user) != bool(self.auth_password):
@@ -81,6 +84,10 @@ class Settings:
     @property
     def feedback_file(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:

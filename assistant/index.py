@@ -17,6 +17,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from .config import Settings
 from .errors import AssistantError, ConfigError, IndexBrokenError, IndexMissingError
 from .legal.types import Chunk
+from .storage import private_dir
 
 log = logging.getLogger(__name__)
 BUILDING = "__neu"  # suffix of a collection being rebuilt beside the one in use
@@ -309,7 +310,7 @@ def _client(settings: Settings, create: bool):
                 f"index '{settings.collection}' belum ada (tidak ada {settings.chroma_dir}): "
                 "jalankan dulu `python ingest.py`"
             )
-        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.chroma_dir)
         return chromadb.PersistentClient(
             path=str(settings.chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False)
         )

@@ -16,6 +16,7 @@ from .index import Index, chunk_metadata
 from .legal.chunking import chunk_document, doc_key
 from .legal.parser import parse_document
 from .legal.types import Chunk, DocMeta, Document, ParsedDocument
+from .storage import private_dir, write_private
 
 
 @dataclass
@@ -80,7 +81,7 @@ def prepare(
     for path in find_documents(paths):
         source = str(path)
         try:
-            doc = load_document(path, known)
+            doc = load_document(path, known, settings.max_file_mb)
             parsed = parse_document(doc.text, doc.meta.jenis)
             chunks = chunk_document(doc, parsed, settings.max_chunk_chars)
             if not chunks:
@@ -227,9 +228,9 @@ def _progress(steps: range, total: int, batch_size: int, enabled: bool):
 
 def save_summary(settings: Settings, summary: IngestSummary) -> None:
     """Record the last run's summary beside the index (read by `stats`)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     tmp = settings.state_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"last_ingest": asdict(summary)}, ensure_ascii=False, indent=1))
+    write_private(tmp, json.dumps({"last_ingest": asdict(summary)}, ensure_ascii=False, indent=1))
     tmp.replace(settings.state_file)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from .config import Settings
 from .errors import IngestBusyError
+from .storage import private_dir
 
 
 @contextlib.contextmanager
@@ -18,7 +19,7 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
 
     The lock is the operating system's (flock): a killed ingestion releases it by dying.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     path = settings.lock_file
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 import uuid
-from pathlib import Path
 
 import gradio as gr
 from fastapi import FastAPI
@@ -15,6 +13,7 @@ from .api import answer_payload, create_api, filters_from_dict, history_pairs
 from .config import Settings
 from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, clean_text
 from .retrieval.types import Filters
+from .storage import keep_newest, private_dir, write_private
 
 EXAMPLES_MANAGERS = [
     "Berapa jumlah minimal orang untuk mendirikan koperasi primer?",
@@ -50,6 +49,7 @@ CSS = """
   padding: 1px 8px; border-radius: 999px; color: #fff; background: #15803d;}
 .badge-diubah {background: #b45309;}
 .badge-program {background: #1d4ed8;}
+.badge-belum_diverifikasi {background: #6b7280;}
 .badge-dicabut, .badge-dibatalkan, .badge-tidak_berlaku {background: #b91c1c;}
 .status-warning {flex-basis: 100%; font-size: 0.85em; color: #b45309; margin-top: 2px;}
 .status-note {flex-basis: 100%; font-size: 0.85em; margin-top: 2px; opacity: 0.85;}
@@ -132,7 +132,7 @@ class _Handlers:
     def __init__(self, assistant, settings: Settings):
         self.assistant = assistant
         self.settings = settings
-        self.export_dir = Path(tempfile.mkdtemp(prefix="asisten-ekspor-"))
+        self.export_dir = private_dir(settings.exports_dir)
 
     def respond(self, question, chat, answers, kinds, doc_id, jenis, in_force):
         question = clean_text(question)
@@ -148,8 +148,9 @@ class _Handlers:
         chat.append({"role": "assistant", "content": render.chat_message(answer)})
         if is_real_question(question):
             answers.append(answer)
-        export = self.export_dir / f"jawaban-{uuid.uuid4().hex[:8]}.md"
-        export.write_text(render.answer_markdown(answer), encoding="utf-8")
+        export = self.export_dir / f"jawaban-{uuid.uuid4().hex[:12]}.md"
+        write_private(export, render.answer_markdown(answer))
+        keep_newest(self.export_dir, self.settings.max_exports, "jawaban-*.md")
         picks = [(f"[{s.marker}] {s.citation}", s.id) for s in answer.sources + answer.related]
         return (
             "",
@@ -166,7 +167,7 @@ class _Handlers:
         if not answers:
             return "Belum ada jawaban untuk dinilai.", comment
         record = fb.feedback_record(answers[-1], rating, clean_text(comment))
-        fb.append_feedback(self.settings.feedback_file, record)
+        fb.append_feedback(self.settings.feedback_file, record, self.settings.feedback_max_mb)
         return "Terima kasih, penilaian Anda sudah dicatat.", ""
 
     def open_provision(self, chunk_id: str | None):
@@ -207,7 +208,8 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
     """The whole user interface over one shared assistant."""
     h = _Handlers(assistant, settings)
     stats = assistant.stats()
-    with gr.Blocks(title="Asisten Regulasi Koperasi") as demo:
+    # Gradio's own copies of the downloads (its cache) are deleted after an hour
+    with gr.Blocks(title="Asisten Regulasi Koperasi", delete_cache=(1800, 3600)) as demo:
         gr.Markdown(
             "# Asisten Regulasi Koperasi\nTanyakan aturan koperasi & UMKM atau program Dekopin. "
             "Setiap jawaban menyebut pasal sumbernya; klik penanda **[1]** untuk melihat sumber.",
@@ -350,6 +352,7 @@ def build_app(assistant, settings: Settings) -> FastAPI:
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
+        allowed_paths=[str(settings.exports_dir)],
         server_name=settings.host,
         server_port=settings.port,
     )
@@ -369,4 +372,5 @@ def launch_shared(assistant, settings: Settings) -> None:
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
+        allowed_paths=[str(settings.exports_dir)],
     )

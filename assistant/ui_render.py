@@ -14,6 +14,7 @@ STATUS_LABELS = {
     "dicabut": "dicabut",
     "dibatalkan": "dibatalkan",
     "tidak_berlaku": "tidak berlaku",
+    "belum_diverifikasi": "belum diverifikasi",
 }
 KIND_LABELS = {"regulation": "Regulasi", "program": "Program"}
 # How each outcome is announced above the answer (a plain answer needs no label).
@@ -37,8 +38,11 @@ def esc(value: object) -> str:
 def md_safe(value: object) -> str:
     """`value` for Gradio's Markdown: HTML-escaped, and with its brackets escaped so document
     text, model output or a question cannot form a link (`javascript:`) or an image (a remote
-    `![x](http://…)` every user's browser would fetch). Emphasis and lists still render."""
-    return esc(value).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    `![x](http://…)` every user's browser would fetch) or an autolink. Emphasis and lists
+    still render."""
+    out = esc(value).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    # nor a bare address turn into a link (GFM autolinks): the escapes render as "://", "www."
+    return out.replace("://", ":\\/\\/").replace("www.", "www\\.")
 
 
 def md_literal(value: object) -> str:
