@@ -12,7 +12,7 @@ from pathlib import Path
 from ..config import Settings
 from .common import DEFAULT_QA, bench_settings, machine
 
-COMMANDS = ("compare", "encode", "scale", "ingest", "all")
+COMMANDS = ("compare", "encode", "scale", "ingest", "all", "report")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,6 +36,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, *, embedder=None) -> int:
     """Run the benchmarks; `embedder` replaces the real model (tests only, implies in-process)."""
     args = parser().parse_args(argv)
+    if args.command == "report":  # BENCHMARKS.md again from a run's JSON
+        from .report import markdown
+
+        result = json.loads(args.json.read_text(encoding="utf-8"))
+        args.markdown.write_text(markdown(result), encoding="utf-8")
+        return 0
     isolate = not args.in_process and embedder is None
     base = Settings.from_env()
     result: dict = {

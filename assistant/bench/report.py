@@ -3,8 +3,32 @@
 from __future__ import annotations
 
 from .compare import LABELS, ORDER, targets
+from .systems import FIGURES
 
 LOADED = 1.5  # a 1-minute load average above this on 2 cores: the machine was shared
+
+
+METHOD = [
+    "How: every system is built in the same run from the same documents with the same "
+    "multilingual-e5-small model, each in its own process (its peak memory is its own); the "
+    "figures of quality come from that process. Latency is then measured again with all systems "
+    "in one process, each question asked of each system in turn (the order rotating), so that "
+    "load from elsewhere falls on all of them alike: those are the p50/p95 shown.",
+    "",
+    "- **naive LangChain**: `RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)` "
+    "over the documents as our loader reads them, our e5 embedder behind LangChain's "
+    "`Embeddings`, `langchain_chroma.Chroma.similarity_search(k=10)`. A chunk is a hit when it "
+    "belongs to a gold document and contains the gold evidence, or, for a gold Pasal, that "
+    "Pasal's heading line followed by the first 80 characters of its text (taken from our own "
+    "chunk of it; whitespace and case normalised). *gold findable* checks that rule can be met.",
+    "- **BM25 only**: `bm25s` (default tokenizer, no stopwords, no stemming) over our chunks "
+    "(context header + text), the raw question.",
+    "- **ours: dense only**: our chunks, exact cosine search over the e5 vectors, raw question.",
+    "- **ours: hybrid retrieval**: `HybridRetriever.retrieve` as the app configures it.",
+    "- **ours: full pipeline**: `Assistant.ask` (retrieval and the extractive answer); hits are "
+    "the answer's. Ours are scored by the eval command's rule (`assistant.eval.run`).",
+    "- Times include embedding the question wherever a system embeds it.",
+]
 
 
 def _row(cells) -> str:
@@ -21,7 +45,9 @@ def markdown(result: dict) -> str:
         "# Benchmarks",
         "",
         "Regenerate with `make bench` (= `python -m assistant.bench all --mirror "
-        "../shared/corpus/mirror --json bench.json --markdown BENCHMARKS.md`).",
+        "../shared/corpus/mirror --server --json BENCHMARKS.json --markdown BENCHMARKS.md`; "
+        "about 45 minutes on a loaded 2-core machine). The same figures, and each question's hit "
+        "rank, are in `BENCHMARKS.json`.",
         "",
         f"Taken {m['date']} on {m['cores']} cores, {m['ram_gib']} GiB RAM, CPU only, Python "
         f"{m['python']}; 1-minute load average {m['load_avg_1m']} at the start.",
@@ -32,7 +58,7 @@ def markdown(result: dict) -> str:
             "times are noisy and slower than on a quiet machine; compare the ratios, each taken "
             "against a baseline measured in the same run."
         )
-    lines.append("")
+    lines += ["", *METHOD, ""]
     if "compare" in result:
         lines += _compare(result["compare"])
     if "encode" in result:
@@ -54,10 +80,7 @@ def _compare(c: dict) -> list[str]:
                 [
                     LABELS[name],
                     qa,
-                    f["recall_at_1"],
-                    f["recall_at_5"],
-                    f["recall_at_10"],
-                    f["mrr_at_10"],
+                    *(f"{f[k]:.3f}" for k in FIGURES),
                     f["p50_ms"],
                     f["p95_ms"],
                 ]
@@ -77,7 +100,9 @@ def _compare(c: dict) -> list[str]:
         f = c["builds"]["naive_langchain"]
         out += [
             f"The naive recipe made {f['chunks']} chunks; share of answerable questions that some "
-            f"naive chunk can hit at all: {f['gold_findable']}.",
+            "naive chunk can hit at all: "
+            + ", ".join(f"{qa} {v}" for qa, v in f["gold_findable"].items())
+            + ".",
             "",
         ]
     rows = [[what, figure, "met" if met else "**not met**"] for what, met, figure in targets(c)]
