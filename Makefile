@@ -14,7 +14,7 @@ $(BIN)/python:
 install: $(BIN)/python
 	# torch first, pinned to the CPU build, or pip pulls a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,llm]'
+	$(BIN)/pip install -q -e '.[dev,llm,bench]'
 
 ingest: install
 	$(BIN)/python ingest.py $(INGEST_ARGS)
@@ -30,6 +30,11 @@ lint: install
 
 eval:
 	$(BIN)/python -m assistant.eval ../shared/eval/dev.jsonl --k 10
+
+# the side-by-side comparison, ingestion against the raw encode rate, runtimes, scale (~30 min)
+bench: install
+	$(BIN)/python -m assistant.bench all --mirror ../shared/corpus/mirror --server \
+		--json BENCHMARKS.json --markdown BENCHMARKS.md
 
 clean:
 	rm -rf .data corpus/cache

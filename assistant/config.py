@@ -27,6 +27,9 @@ class Settings:
     chroma_host: str = ""  # empty: embedded persistent client under data_dir/chroma
     chroma_port: int = 8000
     embed_batch_size: int = 16
+    embed_backend: str = (
+        "auto"  # auto (OpenVINO for a local model folder, else torch) | openvino | torch
+    )
     max_chunk_chars: int = 1800
     max_file_mb: float = 25.0  # larger input files are refused by name (0: no limit)
     retrieval_mode: str = "hybrid"  # text | vectors | hybrid

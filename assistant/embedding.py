@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ class Embedder(Embeddings):
     """LangChain embeddings over a SentenceTransformer; vectors are L2-normalised."""
 
     def __init__(self, model: SentenceTransformer, name: str, batch_size: int = 16):
+        # `model`: a SentenceTransformer or openvino_encoder.OpenVinoModel (same interface)
         self.model = model
         self.name = name
         self.batch_size = batch_size
@@ -76,12 +78,42 @@ class Embedder(Embeddings):
         return vectors.tolist()
 
 
+BACKENDS = ("auto", "openvino", "torch")
+log = logging.getLogger(__name__)
+
+
 def load_embedder(settings: Settings) -> Embedder:
-    """Load the embedding model named by `settings.model` without touching the network."""
+    """Load the embedding model named by `settings.model` without touching the network.
+
+    Backend `auto` (default) runs a local model folder through OpenVINO when it can, with the
+    same vectors about three times faster here, and falls back to torch otherwise."""
+    backend = settings.embed_backend
+    if backend not in BACKENDS:
+        raise ConfigError(f"ASSISTANT_EMBED_BACKEND={backend!r}: pilihan {', '.join(BACKENDS)}")
     source = resolve_model(settings)
     _configure_runtime()
-    model = _load_sentence_transformer(source, settings.model)
+    model = None
+    if backend != "torch" and Path(source).is_dir():
+        model = _load_openvino(Path(source), required=backend == "openvino")
+    if model is None:
+        model = _load_sentence_transformer(source, settings.model)
     return Embedder(model, name=settings.model, batch_size=settings.embed_batch_size)
+
+
+def _load_openvino(folder: Path, *, required: bool):
+    """The folder's model through OpenVINO, or None (torch then) when that cannot be had."""
+    try:
+        from .openvino_encoder import OpenVinoModel
+
+        return OpenVinoModel(folder)
+    except Exception as exc:  # not installed, unsupported folder, export or compile failed
+        if required:
+            raise ConfigError(
+                f"ASSISTANT_EMBED_BACKEND=openvino: model {folder} tidak dapat dijalankan "
+                f"dengan OpenVINO ({type(exc).__name__}: {exc})"
+            ) from exc
+        log.warning("OpenVINO unavailable for %s (%s); using torch", folder, exc)
+        return None
 
 
 def resolve_model(settings: Settings) -> str:

@@ -200,3 +200,42 @@ def test_folder_loads_as_plain_sentence_transformers_path(embedder, settings):
     assert plain.name == path and plain.batch_size == 4
     vectors = [plain.embed_query("RAT koperasi"), embedder.embed_query("RAT koperasi")]
     assert _cosines(vectors[:1], vectors[1:])[0] > 0.99999
+
+
+@pytest.mark.slow
+def test_default_backend_is_openvino_with_the_torch_models_vectors(embedder, settings):
+    from dataclasses import replace
+
+    from assistant.openvino_encoder import OpenVinoModel
+
+    assert isinstance(embedder.model, OpenVinoModel)
+    assert (settings.models_dir / "multilingual-e5-small" / "openvino" / "model.xml").exists()
+    torch_model = load_embedder(replace(settings, embed_backend="torch"))
+    assert not isinstance(torch_model.model, OpenVinoModel)
+    texts = SENTENCES + [" ".join(SENTENCES) * 8]  # one text past the 512-token cap
+    fast = embedder.embed_documents(texts)
+    slow = torch_model.embed_documents(texts)
+    assert _cosines(fast, slow).min() > 0.9999
+    assert (
+        _cosines([embedder.embed_query(SENTENCES[2])], [torch_model.embed_query(SENTENCES[2])])[0]
+        > 0.9999
+    )
+    assert embedder.token_count(SENTENCES[0]) == torch_model.token_count(SENTENCES[0])
+
+
+@pytest.mark.slow
+def test_auto_backend_falls_back_to_torch_when_openvino_cannot_run(settings, monkeypatch):
+    from dataclasses import replace
+
+    from assistant import openvino_encoder
+
+    def broken(folder, graph=None):
+        raise RuntimeError("no OpenVINO here")
+
+    monkeypatch.setattr(openvino_encoder, "OpenVinoModel", broken)
+    fallback = load_embedder(settings)
+    assert type(fallback.model).__name__ == "SentenceTransformer"
+    with pytest.raises(ConfigError, match="OpenVINO"):
+        load_embedder(replace(settings, embed_backend="openvino"))
+    with pytest.raises(ConfigError, match="ASSISTANT_EMBED_BACKEND"):
+        load_embedder(replace(settings, embed_backend="gpu"))

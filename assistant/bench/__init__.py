@@ -1,0 +1,1 @@
+"""Benchmarks that print their figures: `python -m assistant.bench` (see `__main__`)."""
