@@ -15,6 +15,11 @@ def main() -> int:
 
     try:
         settings = Settings.from_env()
+        from assistant.security import check_exposure
+
+        warnings = check_exposure(settings)  # refuses a public app without a login
+        for line in warnings:
+            print(line, file=sys.stderr, flush=True)
         from assistant.pipeline import Assistant
 
         assistant = Assistant.from_settings(settings)  # loads the model and the index, once
@@ -47,6 +52,8 @@ def main() -> int:
         return 2
     seconds = time.perf_counter() - started
     print(f"Siap dalam {seconds:.1f} detik: http://{settings.host}:{settings.port}/", flush=True)
+    for line in warnings:  # again, where the operator looks once it runs
+        print(line, file=sys.stderr, flush=True)
     try:
         while thread.is_alive():
             thread.join(0.5)

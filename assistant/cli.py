@@ -68,6 +68,11 @@ def _ingest(args, settings: Settings) -> int:
         print(json.dumps(asdict(summary), ensure_ascii=False, indent=1))
     else:
         print("\n".join(summary.lines()))
+    if summary.failures:  # the rest is indexed, but scripts and cron must notice
+        print(
+            f"Error: {len(summary.failures)} berkas gagal diindeks (lihat di atas)", file=sys.stderr
+        )
+        return 1
     return 0
 
 

@@ -28,6 +28,7 @@ class Settings:
     chroma_port: int = 8000
     embed_batch_size: int = 16
     max_chunk_chars: int = 1800
+    max_file_mb: float = 25.0  # larger input files are refused by name (0: no limit)
     retrieval_mode: str = "hybrid"  # text | vectors | hybrid
     top_k: int = 8
     answer_mode: str = "extractive"  # extractive | ollama | openai | llamacpp
@@ -40,6 +41,29 @@ class Settings:
     share: bool = False
     auth_user: str = ""
     auth_password: str = ""
+    allow_public: bool = False  # start a share link / non-loopback host without a login anyway
+    login_max_failures: int = 10  # failed logins per client within the window before a lockout
+    login_window_seconds: float = 300.0
+    max_request_bytes: int = 2_000_000  # larger request bodies get 413 (0: no limit)
+    feedback_max_mb: float = 10.0  # feedback.jsonl is rotated to feedback.1.jsonl beyond this
+    max_exports: int = 200  # downloadable answer files kept in data_dir/exports
+
+    def __post_init__(self):
+        if bool(self.auth_user) != bool(self.auth_password):
+            given, missing = (
+                ("ASSISTANT_AUTH_USER", "ASSISTANT_AUTH_PASSWORD")
+                if self.auth_user
+                else ("ASSISTANT_AUTH_PASSWORD", "ASSISTANT_AUTH_USER")
+            )
+            raise ConfigError(
+                f"{given} diisi tetapi {missing} kosong: login perlu keduanya "
+                "(atau kosongkan keduanya untuk tanpa login)"
+            )
+
+    @property
+    def login(self) -> tuple[str, str] | None:
+        """(user, password) when a login is required."""
+        return (self.auth_user, self.auth_password) if self.auth_user else None
 
     @property
     def chroma_dir(self) -> Path:
@@ -54,8 +78,16 @@ class Settings:
         return self.data_dir / "ingest_state.json"
 
     @property
+    def lock_file(self) -> Path:
+        return self.data_dir / "ingest.lock"
+
+    @property
     def feedback_file(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:

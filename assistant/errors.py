@@ -24,3 +24,11 @@ class SourceError(AssistantError):
 
 class IndexMissingError(AssistantError):
     """The index has not been built yet."""
+
+
+class IndexBrokenError(AssistantError):
+    """The index exists but cannot be opened (a damaged or unreadable store, a server down)."""
+
+
+class IngestBusyError(AssistantError):
+    """Another ingestion is running on the same data folder."""

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .answer.types import Answer
+from .storage import append_private, private_dir
 
 RATINGS = ("helpful", "not_helpful")
 MAX_COMMENT = 2000
@@ -33,12 +34,13 @@ def feedback_record(
     }
 
 
-def append_feedback(path: Path, record: dict) -> None:
-    """Append one record as a JSON line (thread-safe within the process)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def append_feedback(path: Path, record: dict, max_mb: float = 0) -> None:
+    """Append one record as a JSON line (thread-safe within the process), readable by this user
+    only; beyond `max_mb` the file is rotated to feedback.1.jsonl first."""
+    private_dir(path.parent)
     line = json.dumps(record, ensure_ascii=False) + "\n"
-    with _LOCK, path.open("a", encoding="utf-8") as fh:
-        fh.write(line)
+    with _LOCK:
+        append_private(path, line, int(max_mb * 1_000_000))
 
 
 def read_feedback(path: Path) -> list[dict]:

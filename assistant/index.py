@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.errors import NotFoundError
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from .config import Settings
-from .errors import ConfigError, IndexMissingError
+from .errors import AssistantError, ConfigError, IndexBrokenError, IndexMissingError
 from .legal.types import Chunk
+from .storage import private_dir
+
+log = logging.getLogger(__name__)
+BUILDING = "__neu"  # suffix of a collection being rebuilt beside the one in use
+READY = "__siap"  # suffix of a rebuilt collection about to replace it
 
 
 @register_embedding_function
@@ -111,38 +119,55 @@ class Index:
     def __init__(self, settings: Settings, embedder, *, create: bool = True):
         self.settings = settings
         self.embedder = embedder
-        self._client = _client(settings)
-        name = getattr(embedder, "name", "unknown")
-        if create:
-            self._col = self._client.get_or_create_collection(
-                settings.collection,
-                embedding_function=_OurEmbeddings(embedder),
-                metadata={"hnsw:space": "cosine", "model": name},
-            )
-        else:
-            try:
-                self._col = self._client.get_collection(
-                    settings.collection, embedding_function=_OurEmbeddings(embedder)
+        self.name = settings.collection
+        self._ef = _OurEmbeddings(embedder)
+        self._client = _client(settings, create)
+        model = getattr(embedder, "name", "unknown")
+        try:
+            _finish_swap(self._client, self.name)
+            if create:
+                self._col = self._client.get_or_create_collection(
+                    self.name,
+                    embedding_function=self._ef,
+                    metadata={"hnsw:space": "cosine", "model": model},
                 )
-            except Exception:
-                raise IndexMissingError(
-                    f"index '{settings.collection}' belum ada: jalankan dulu `python ingest.py`"
-                ) from None
+            else:
+                self._col = self._client.get_collection(self.name, embedding_function=self._ef)
+            self._col.count()  # a damaged store fails here, not at the first question
+        except NotFoundError:
+            raise IndexMissingError(
+                f"index '{self.name}' belum ada: jalankan dulu `python ingest.py`"
+            ) from None
+        except AssistantError:
+            raise
+        except Exception as exc:
+            raise broken(settings, exc) from None
         built_with = (self._col.metadata or {}).get("model")
-        if built_with and built_with != name:
+        if built_with and built_with != model:
             raise ConfigError(
-                f"index '{settings.collection}' was built with model {built_with!r}, "
-                f"ASSISTANT_MODEL is {name!r}: rebuild with `python ingest.py --rebuild`"
+                f"index '{self.name}' was built with model {built_with!r}, "
+                f"ASSISTANT_MODEL is {model!r}: rebuild with `python ingest.py --rebuild`"
             )
 
+    def _call(self, fn):
+        """Run `fn(collection)`; when a rebuild elsewhere replaced the collection, reopen it by
+        name once and run again."""
+        try:
+            return fn(self._col)
+        except NotFoundError:
+            self._col = self._client.get_collection(self.name, embedding_function=self._ef)
+            return fn(self._col)
+
     def count(self) -> int:
-        return self._col.count()
+        return self._call(lambda col: col.count())
 
     def snapshot(self) -> dict[str, Stored]:
         """Every stored chunk id with its hashes, read in pages."""
         out: dict[str, Stored] = {}
         for offset in range(0, self.count(), 2000):
-            page = self._col.get(include=["metadatas"], limit=2000, offset=offset)
+            page = self._call(
+                lambda col, o=offset: col.get(include=["metadatas"], limit=2000, offset=o)
+            )
             for cid, meta in zip(page["ids"], page["metadatas"]):
                 out[cid] = Stored(
                     meta.get("doc_id", ""),
@@ -158,7 +183,9 @@ class Index:
         out: list[Record] = []
         offset = 0
         while True:
-            page = self._col.get(where=where, include=include, limit=2000, offset=offset)
+            page = self._call(
+                lambda col, o=offset: col.get(where=where, include=include, limit=2000, offset=o)
+            )
             vecs = page["embeddings"] if vectors else [None] * len(page["ids"])
             out += [
                 Record(i, d, m, None if v is None else list(v))
@@ -172,7 +199,7 @@ class Index:
         """The stored chunks with these ids, in the order asked (missing ids are left out)."""
         if not ids:
             return []
-        page = self._col.get(ids=ids, include=["documents", "metadatas"])
+        page = self._call(lambda col: col.get(ids=ids, include=["documents", "metadatas"]))
         found = {
             i: Record(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
         }
@@ -190,15 +217,104 @@ class Index:
         for start in range(0, len(ids), 500):
             self._col.delete(ids=ids[start : start + 500])
 
-    def reset(self) -> None:
-        """Drop the collection (for --rebuild); the next Index() creates it anew."""
-        self._client.delete_collection(self.settings.collection)
+    def copy_from(self, other: Index, where: dict) -> int:
+        """Copy the chunks of `other` that match `where` (vectors included) into this index."""
+        records = other.records(where, vectors=True)
+        for start in range(0, len(records), 500):
+            part = records[start : start + 500]
+            self.upsert(
+                [r.id for r in part],
+                [r.text for r in part],
+                [r.meta for r in part],
+                [r.vector for r in part],
+            )
+        return len(records)
+
+    def rebuild_beside(self) -> Index:
+        """An empty collection beside this one, to be filled and then `swap_in`-ed."""
+        for suffix in (BUILDING, READY):
+            _drop(self._client, self.name + suffix)
+        return Index(replace(self.settings, collection=self.name + BUILDING), self.embedder)
+
+    def swap_in(self, new: Index) -> None:
+        """Make the complete `new` collection this one. A kill at any point leaves either the old
+        collection or the new one (renamed READY, finished by the next open) under the name."""
+        new._col.modify(name=self.name + READY)
+        _drop(self._client, self.name)
+        _finish_swap(self._client, self.name)
+        self._col = self._client.get_collection(self.name, embedding_function=self._ef)
 
 
-def _client(settings: Settings):
+def _drop(client, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except NotFoundError:
+        pass
+
+
+def _finish_swap(client, name: str) -> None:
+    """A rebuilt collection left READY by a killed swap takes the name when it is free."""
+    names = {getattr(c, "name", c) for c in client.list_collections()}
+    if name + READY in names and name not in names:
+        client.get_collection(name + READY).modify(name=name)
+        log.warning(
+            "index '%s': the rebuilt collection from an interrupted swap is now in use", name
+        )
+
+
+def broken(settings: Settings, exc: Exception) -> IndexBrokenError:
+    """A clear error for a store that cannot be opened; the real error goes to the log."""
+    log.error("Chroma (%s): %s: %s", where(settings), type(exc).__name__, exc)
+    text = str(exc).lower()
     if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port)
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(settings.chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False)
+        return IndexBrokenError(
+            f"server Chroma di {where(settings)} tidak dapat dipakai ({type(exc).__name__}); "
+            "periksa bahwa `chroma run` berjalan dan ASSISTANT_CHROMA_HOST/_PORT benar"
+        )
+    if "malformed" in text or "not a database" in text:
+        why = "berkas chroma.sqlite3 rusak atau terpotong"
+    elif "unable to open" in text or "permission" in text or "readonly" in text:
+        why = "berkas indeks tidak dapat dibuka atau ditulis (izin atau jenis berkas)"
+    else:
+        why = f"{type(exc).__name__}"
+    return IndexBrokenError(
+        f"indeks di {where(settings)} tidak dapat dibuka: {why}. Bangun ulang dengan "
+        "`python ingest.py --rebuild` (folder yang rusak disimpan dengan nama lain), "
+        "atau periksa izin berkasnya"
     )
+
+
+def where(settings: Settings) -> str:
+    if settings.chroma_host:
+        return f"{settings.chroma_host}:{settings.chroma_port}"
+    return str(settings.chroma_dir)
+
+
+def set_aside(settings: Settings) -> str:
+    """Move a damaged embedded store out of the way (for --rebuild); returns its new path."""
+    from chromadb.api.client import SharedSystemClient
+
+    target = settings.chroma_dir.with_name(f"chroma.rusak-{time.strftime('%Y%m%d-%H%M%S')}")
+    settings.chroma_dir.rename(target)
+    SharedSystemClient.clear_system_cache()  # the process must not reuse the old store
+    log.warning("damaged index moved to %s", target)
+    return str(target)
+
+
+def _client(settings: Settings, create: bool):
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port)
+        if not create and not (settings.chroma_dir / "chroma.sqlite3").exists():
+            raise IndexMissingError(
+                f"index '{settings.collection}' belum ada (tidak ada {settings.chroma_dir}): "
+                "jalankan dulu `python ingest.py`"
+            )
+        private_dir(settings.chroma_dir)
+        return chromadb.PersistentClient(
+            path=str(settings.chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False)
+        )
+    except AssistantError:
+        raise
+    except Exception as exc:
+        raise broken(settings, exc) from None

@@ -13,9 +13,10 @@ from .config import Settings
 from .documents.loader import find_documents, load_document
 from .errors import AssistantError
 from .index import Index, chunk_metadata
-from .legal.chunking import chunk_document
+from .legal.chunking import chunk_document, doc_key
 from .legal.parser import parse_document
 from .legal.types import Chunk, DocMeta, Document, ParsedDocument
+from .storage import private_dir, write_private
 
 
 @dataclass
@@ -69,18 +70,18 @@ def prepare(
     consolidate: ConsolidateFn | None = None,
 ) -> tuple[list[Prepared], list[dict]]:
     """Load, parse and chunk every file; failures are collected by file name, never raised.
-    With `consolidate`, the documents parsed get the extra chunks it returns (before statuses)."""
-    loaded: list[tuple[Document, ParsedDocument, tuple[Chunk, ...], str]] = []
+
+    Files whose ids clash (the same id, or ids that give the same chunk ids, such as
+    `Koperasi A.md` and `koperasi-a.md`) all fail, each naming the others: none of them
+    replaces what the index holds for that id. With `consolidate`, the documents parsed get
+    the extra chunks it returns (before statuses).
+    """
+    loaded: list[tuple[str, Document, ParsedDocument, tuple[Chunk, ...]]] = []
     failures: list[dict] = []
-    seen: dict[str, str] = {}
     for path in find_documents(paths):
         source = str(path)
         try:
-            doc = load_document(path, known)
-            if doc.meta.doc_id in seen:
-                raise AssistantError(
-                    f"id '{doc.meta.doc_id}' sudah dipakai oleh {seen[doc.meta.doc_id]}"
-                )
+            doc = load_document(path, known, settings.max_file_mb)
             parsed = parse_document(doc.text, doc.meta.jenis)
             chunks = chunk_document(doc, parsed, settings.max_chunk_chars)
             if not chunks:
@@ -97,24 +98,51 @@ def prepare(
                 }
             )
             continue
-        seen[doc.meta.doc_id] = source
-        loaded.append((doc, parsed, chunks, source))
+        loaded.append((source, doc, parsed, chunks))
+
+    by_key: dict[str, list[tuple[str, Document]]] = {}
+    for source, doc, _, _ in loaded:
+        by_key.setdefault(doc_key(doc.meta.doc_id), []).append((source, doc))
+    unique = []
+    for source, doc, parsed, chunks in loaded:
+        group = by_key[doc_key(doc.meta.doc_id)]
+        if len(group) > 1:
+            failures.append(
+                {"file": source, "doc_id": doc.meta.doc_id, "reason": _clash(source, doc, group)}
+            )
+            continue
+        unique.append((source, doc, parsed, chunks))
     extra: dict[str, tuple[Chunk, ...]] = {}
     if consolidate is not None:
         try:
-            extra = consolidate({d.meta.doc_id: (d, p) for d, p, _, _ in loaded})
+            extra = consolidate({d.meta.doc_id: (d, p) for _, d, p, _ in unique})
         except Exception as exc:  # a consolidation bug must not stop the original texts
             failures.append(
                 {"file": "konsolidasi", "doc_id": "", "reason": f"{type(exc).__name__}: {exc}"}
             )
     prepared: list[Prepared] = []
-    for doc, _, chunks, source in loaded:
+    for source, doc, _, chunks in unique:
         chunks = chunks + extra.get(doc.meta.doc_id, ())
         metas = tuple(
             chunk_metadata(c, source, status_of(c) if status_of else None) for c in chunks
         )
         prepared.append(Prepared(doc.meta.doc_id, source, chunks, metas))
+    failures.sort(key=lambda f: f["file"])
     return prepared, failures
+
+
+def _clash(source: str, doc: Document, group: list[tuple[str, Document]]) -> str:
+    others = ", ".join(
+        f"{other} (id '{d.meta.doc_id}')" if d.meta.doc_id != doc.meta.doc_id else other
+        for other, d in group
+        if other != source
+    )
+    same = all(d.meta.doc_id == doc.meta.doc_id for _, d in group)
+    what = "sama dengan" if same else "menghasilkan id potongan yang sama dengan"
+    return (
+        f"id dokumen '{doc.meta.doc_id}' {what} {others}; tidak ada yang diindeks ulang "
+        "(isi indeks yang lama tetap). Beri setiap berkas id sendiri di front matter."
+    )
 
 
 def _reason(exc: Exception) -> str:
@@ -200,9 +228,9 @@ def _progress(steps: range, total: int, batch_size: int, enabled: bool):
 
 def save_summary(settings: Settings, summary: IngestSummary) -> None:
     """Record the last run's summary beside the index (read by `stats`)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     tmp = settings.state_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"last_ingest": asdict(summary)}, ensure_ascii=False, indent=1))
+    write_private(tmp, json.dumps({"last_ingest": asdict(summary)}, ensure_ascii=False, indent=1))
     tmp.replace(settings.state_file)
 
 

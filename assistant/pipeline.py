@@ -9,9 +9,9 @@ from langchain_core.embeddings import Embeddings
 
 from . import ingest as ingest_mod
 from .config import Settings
-from .errors import AssistantError
 from .index import Index
 from .legal.types import DocMeta
+from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, bound_history, clean_text, cut
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_DIR / "corpus"
@@ -104,44 +104,78 @@ def ingest(
     progress: bool = True,
     embedder=None,
 ) -> ingest_mod.IngestSummary:
-    """Index the given paths, or (fetch) the pinned default corpus plus the programme documents."""
-    paths = list(paths or [])
-    known: dict[str, DocMeta] = {}
-    fetch_failures: list[dict] = []
-    if fetch or not paths:
-        files, known, fetch_failures = fetch_default_corpus(mirror)
-        paths += files + [PROGRAMS_DIR]
-    index = open_index(settings, embedder)
-    if rebuild:
-        index.reset()
-        index = open_index(settings, index.embedder)
-    hooks = status_hooks(max_chars=settings.max_chunk_chars)
-    summary = ingest_mod.run(
-        paths,
-        settings,
-        index,
-        index.embedder.embed_documents,
-        known=known,
-        status_of=hooks.status_of,
-        progress=progress,
-        consolidate=hooks.consolidate,
-    )
-    if fetch_failures:
+    """Index the given paths, or (fetch) the pinned default corpus plus the programme documents.
+
+    One run at a time per data folder (a second one gets `IngestBusyError`). With `rebuild` the
+    new index is built beside the one in use and swapped in only when complete; files that fail
+    keep their chunks from the old index.
+    """
+    from .locking import ingest_lock
+
+    with ingest_lock(settings):
+        paths = list(paths or [])
+        known: dict[str, DocMeta] = {}
+        fetch_failures: list[dict] = []
+        if fetch or not paths:
+            files, known, fetch_failures = fetch_default_corpus(mirror)
+            paths += files + [PROGRAMS_DIR]
+        index = _open_for_ingest(settings, embedder, rebuild)
+        target = index.rebuild_beside() if rebuild else index
+        hooks = status_hooks(max_chars=settings.max_chunk_chars)
+        summary = ingest_mod.run(
+            paths,
+            settings,
+            target,
+            index.embedder.embed_documents,
+            known=known,
+            status_of=hooks.status_of,
+            progress=progress,
+            consolidate=hooks.consolidate,
+        )
         summary.failures = fetch_failures + summary.failures
-        ingest_mod.save_summary(settings, summary)
-    return summary
+        if rebuild:
+            _keep_failed(index, target, summary.failures)
+            index.swap_in(target)
+        if fetch_failures:
+            ingest_mod.save_summary(settings, summary)
+        return summary
+
+
+def _open_for_ingest(settings: Settings, embedder, rebuild: bool) -> Index:
+    """The index to update; for a rebuild a damaged embedded store is moved aside first."""
+    from .errors import IndexBrokenError
+    from .index import set_aside
+
+    try:
+        return open_index(settings, embedder)
+    except IndexBrokenError:
+        if not rebuild or settings.chroma_host:
+            raise
+        set_aside(settings)
+        return open_index(settings, embedder)
+
+
+def _keep_failed(old: Index, new: Index, failures: list[dict]) -> None:
+    """Copy the old chunks of files that failed this run into the rebuilt index."""
+    files = sorted({f["file"] for f in failures})
+    ids = sorted({f["doc_id"] for f in failures})
+    if files or ids:
+        new.copy_from(
+            old, {"$or": [{"source": {"$in": files or [""]}}, {"doc_id": {"$in": ids or [""]}}]}
+        )
 
 
 def stats(settings: Settings) -> dict:
     """Index statistics without loading the model."""
+    from .errors import IndexMissingError
+
     try:
         index = open_index(settings, create=False)
-    except AssistantError:
+    except IndexMissingError:  # a damaged index is an error, not an empty one
         return {"documents": 0, "chunks": 0, "by_document": {}, "last_ingest": {}}
     return ingest_mod.stats(index, settings)
 
 
-MAX_QUESTION_CHARS = 2000
 EMPTY_QUESTION = (
     "Silakan tuliskan pertanyaan Anda tentang koperasi, UMKM, atau program Koperasi Merah Putih."
 )
@@ -214,13 +248,16 @@ class Assistant:
         from .answer.types import Answer
 
         started = time.perf_counter()
-        text = (question or "").strip()
+        question = clean_text(question)
+        text = question.strip()
         if not text or len(text) > MAX_QUESTION_CHARS:
             message = EMPTY_QUESTION if not text else LONG_QUESTION
             return Answer(
-                question=question or "", text=message, notice=message, mode=self._mode_code()
+                question=cut(question), text=message, notice=message, mode=self._mode_code()
             )
-        resolved = followup.resolve(text, followup.pairs(history))
+        turns = bound_history(followup.pairs(list(history or ())[-MAX_HISTORY_ITEMS:]))
+        # the limit holds after the previous topic is appended too
+        resolved = cut(followup.resolve(text, turns))
         query = self.retriever.prepare(resolved)
         hits = self.retrieve(query.normal, filters=filters, k=k)
         answer = compose.answer(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 import uuid
-from pathlib import Path
 
 import gradio as gr
 from fastapi import FastAPI
@@ -13,9 +11,10 @@ from . import feedback as fb
 from . import ui_render as render
 from .api import answer_payload, create_api, filters_from_dict, history_pairs
 from .config import Settings
-from .pipeline import MAX_QUESTION_CHARS
+from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, clean_text
 from .provisions import counterpart, step_in_act
 from .retrieval.types import Filters
+from .storage import keep_newest, private_dir, write_private
 
 EXAMPLES_MANAGERS = [
     "Berapa jumlah minimal orang untuk mendirikan koperasi primer?",
@@ -53,6 +52,7 @@ CSS = """
   padding: 1px 8px; border-radius: 999px; color: #fff; background: #15803d;}
 .badge-diubah {background: #b45309;}
 .badge-program {background: #1d4ed8;}
+.badge-belum_diverifikasi {background: #6b7280;}
 .badge-dicabut, .badge-dibatalkan, .badge-tidak_berlaku {background: #b91c1c;}
 .status-warning {flex-basis: 100%; font-size: 0.85em; color: #b45309; margin-top: 2px;}
 .status-note {flex-basis: 100%; font-size: 0.85em; margin-top: 2px; opacity: 0.85;}
@@ -126,7 +126,7 @@ def _history(answers: list) -> list[tuple[str, str]]:
 
 def _user_bubble(question: str) -> str:
     q = question.strip()
-    return render.esc(q if len(q) <= 300 else q[:300] + "…")
+    return render.md_safe(q if len(q) <= 300 else q[:300] + "…")
 
 
 class _Handlers:
@@ -135,10 +135,10 @@ class _Handlers:
     def __init__(self, assistant, settings: Settings):
         self.assistant = assistant
         self.settings = settings
-        self.export_dir = Path(tempfile.mkdtemp(prefix="asisten-ekspor-"))
+        self.export_dir = private_dir(settings.exports_dir)
 
     def respond(self, question, chat, answers, kinds, doc_id, jenis, in_force):
-        question = question or ""
+        question = clean_text(question)
         answers = list(answers or [])
         answer = self.assistant.ask(
             question,
@@ -151,8 +151,9 @@ class _Handlers:
         chat.append({"role": "assistant", "content": render.chat_message(answer)})
         if is_real_question(question):
             answers.append(answer)
-        export = self.export_dir / f"jawaban-{uuid.uuid4().hex[:8]}.md"
-        export.write_text(render.answer_markdown(answer), encoding="utf-8")
+        export = self.export_dir / f"jawaban-{uuid.uuid4().hex[:12]}.md"
+        write_private(export, render.answer_markdown(answer))
+        keep_newest(self.export_dir, self.settings.max_exports, "jawaban-*.md")
         picks = [(f"[{s.marker}] {s.citation}", s.id) for s in answer.sources + answer.related]
         return (
             "",
@@ -168,8 +169,8 @@ class _Handlers:
     def rate(self, rating: str, comment: str, answers):
         if not answers:
             return "Belum ada jawaban untuk dinilai.", comment
-        record = fb.feedback_record(answers[-1], rating, comment)
-        fb.append_feedback(self.settings.feedback_file, record)
+        record = fb.feedback_record(answers[-1], rating, clean_text(comment))
+        fb.append_feedback(self.settings.feedback_file, record, self.settings.feedback_max_mb)
         return "Terima kasih, penilaian Anda sudah dicatat.", ""
 
     def open_provision(self, chunk_id: str | None, version: str = TEKS_BERLAKU):
@@ -194,17 +195,27 @@ class _Handlers:
         self, question: str, filters: dict | None = None, history: list | None = None
     ) -> dict:
         """Jawab satu pertanyaan tentang regulasi koperasi; mengembalikan jawaban, sitasi dan sumber."""
+        history = list(history or [])[-MAX_HISTORY_ITEMS:] if isinstance(history, list) else []
         answer = self.assistant.ask(
-            question or "", history=history_pairs(history or []), filters=filters_from_dict(filters)
+            clean_text(question), history=history_pairs(history), filters=_filters(filters)
         )
         return answer_payload(answer)
+
+
+def _filters(data) -> Filters | None:
+    """Filters from `/tanya`'s mapping; anything malformed means no restriction."""
+    try:
+        return filters_from_dict(data if isinstance(data, dict) else None)
+    except ValueError:
+        return None
 
 
 def build_blocks(assistant, settings: Settings) -> gr.Blocks:
     """The whole user interface over one shared assistant."""
     h = _Handlers(assistant, settings)
     stats = assistant.stats()
-    with gr.Blocks(title="Asisten Regulasi Koperasi") as demo:
+    # Gradio's own copies of the downloads (its cache) are deleted after an hour
+    with gr.Blocks(title="Asisten Regulasi Koperasi", delete_cache=(1800, 3600)) as demo:
         gr.Markdown(
             "# Asisten Regulasi Koperasi\nTanyakan aturan koperasi & UMKM atau program Dekopin. "
             "Setiap jawaban menyebut pasal sumbernya; klik penanda **[1]** untuk melihat sumber.",
@@ -239,6 +250,7 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
                     placeholder="**Ajukan pertanyaan** tentang aturan koperasi, UMKM, atau program "
                     "Dekopin — atau pilih salah satu contoh.",
                     examples=example_messages(),
+                    latex_delimiters=[],  # document text is no formula source
                     elem_id="chat",
                 )
                 with gr.Row():
@@ -317,26 +329,51 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
     return demo
 
 
-def _auth(settings: Settings):
-    if settings.auth_user and settings.auth_password:
-        return (settings.auth_user, settings.auth_password)
-    return None
+class _GradioSessions:
+    """Whether a request's cookies hold a session Gradio's login created (set once mounted)."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, cookies: dict[str, str]) -> bool:
+        app = self.app
+        if app is None:
+            return False
+        cid = app.cookie_id
+        token = cookies.get(f"access-token-{cid}") or cookies.get(f"access-token-unsecure-{cid}")
+        return token is not None and token in app.tokens
 
 
 def build_app(assistant, settings: Settings) -> FastAPI:
-    """FastAPI with `/api/ask` and the Gradio UI mounted at `/`."""
-    app = create_api(assistant, _auth(settings))
-    return gr.mount_gradio_app(
+    """FastAPI with `/api/ask` and the Gradio UI mounted at `/`, every route behind the login."""
+    from starlette.routing import Mount
+
+    from .security import FailedLogins
+
+    sessions = _GradioSessions()
+    app = create_api(
+        assistant,
+        settings.login,
+        max_body=settings.max_request_bytes,
+        failed_logins=FailedLogins(settings.login_max_failures, settings.login_window_seconds),
+        has_session=sessions,
+    )
+    gr.mount_gradio_app(
         app,
         build_blocks(assistant, settings),
         path="/",
-        auth=_auth(settings),
+        auth=settings.login,
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
+        allowed_paths=[str(settings.exports_dir)],
         server_name=settings.host,
         server_port=settings.port,
     )
+    sessions.app = next(
+        r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, gr.routes.App)
+    )
+    return app
 
 
 def launch_shared(assistant, settings: Settings) -> None:
@@ -345,8 +382,9 @@ def launch_shared(assistant, settings: Settings) -> None:
         share=True,
         server_name=settings.host,
         server_port=settings.port,
-        auth=_auth(settings),
+        auth=settings.login,
         theme=gr.themes.Soft(),
         css=CSS,
         head=HEAD,
+        allowed_paths=[str(settings.exports_dir)],
     )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from html import escape
 
-from .answer.types import Answer, Source
+from .answer.types import Answer, Outcome, Source
 
 STATUS_LABELS = {
     "berlaku": "berlaku",
@@ -14,15 +14,40 @@ STATUS_LABELS = {
     "dicabut": "dicabut",
     "dibatalkan": "dibatalkan",
     "tidak_berlaku": "tidak berlaku",
+    "belum_diverifikasi": "belum diverifikasi",
 }
 KIND_LABELS = {"regulation": "Regulasi", "program": "Program"}
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+# How each outcome is announced above the answer (a plain answer needs no label).
+OUTCOME_LABELS = {
+    Outcome.UNSURE: "🟡 **Kurang yakin**: ketentuan terdekat dikutip di bawah; periksa apakah "
+    "benar menjawab pertanyaan Anda.",
+    Outcome.NOT_FOUND: "🔍 **Tidak ditemukan** dalam korpus.",
+}
+# The sources panel's heading by outcome.
+SOURCE_HEADINGS = {Outcome.UNSURE: "Ketentuan terdekat"}
+_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")  # a marker [n] once md_safe has escaped it
+_MD_LITERAL = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "<": "\\<"})
 _SENTENCE = re.compile(r"(?<=[.;:])\s+|\n+")
 
 
 def esc(value: object) -> str:
     """HTML-escape any value, quotes included."""
     return escape("" if value is None else str(value), quote=True)
+
+
+def md_safe(value: object) -> str:
+    """`value` for Gradio's Markdown: HTML-escaped, and with its brackets escaped so document
+    text, model output or a question cannot form a link (`javascript:`) or an image (a remote
+    `![x](http://…)` every user's browser would fetch) or an autolink. Emphasis and lists
+    still render."""
+    out = esc(value).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    # nor a bare address turn into a link (GFM autolinks): the escapes render as "://", "www."
+    return out.replace("://", ":\\/\\/").replace("www.", "www\\.")
+
+
+def md_literal(value: object) -> str:
+    """`value` for a Markdown file: no link, image or raw HTML can form (text left readable)."""
+    return ("" if value is None else str(value)).translate(_MD_LITERAL)
 
 
 def safe_url(url: str) -> str:
@@ -130,7 +155,8 @@ def sources_panel(answer: Answer | None) -> str:
     kinds = {h.id: h.meta.get("kind", "") for h in answer.hits}
     parts = ['<div class="sources">']
     if answer.sources:
-        parts.append(f"<h3>Sumber ({len(answer.sources)})</h3>")
+        heading = SOURCE_HEADINGS.get(answer.outcome, "Sumber")
+        parts.append(f"<h3>{heading} ({len(answer.sources)})</h3>")
         parts.extend(source_card(s, kinds.get(s.id, "")) for s in answer.sources)
     if answer.related:
         parts.append("<h3>Mungkin terkait</h3>")
@@ -144,7 +170,7 @@ def sources_panel(answer: Answer | None) -> str:
 def link_markers(text: str, markers: Iterable[int]) -> str:
     """Escape `text` for Markdown/HTML and turn each known marker [n] into a link to #sumber-n."""
     known = set(markers)
-    safe = esc(text).replace("\\", "\\\\")
+    safe = md_safe(text)
 
     def repl(m: re.Match) -> str:
         n = int(m.group(1))
@@ -157,22 +183,28 @@ def chat_message(answer: Answer) -> str:
     """The assistant's chat message: linked answer text, then notice and status warnings."""
     lines = [link_markers(answer.text, (s.marker for s in answer.sources))]
     resolved = answer.resolved_question.strip()
+    if answer.outcome in OUTCOME_LABELS:
+        lines.insert(0, OUTCOME_LABELS[answer.outcome])
     if resolved and resolved != answer.question.strip():
-        lines.insert(0, f"_Dipahami sebagai: {esc(resolved)}_")
+        lines.insert(0, f"_Dipahami sebagai: {md_safe(resolved)}_")
     if answer.notice and answer.notice.strip() != answer.text.strip():
-        lines.append(f"ℹ️ _{esc(answer.notice)}_")
-    lines.extend(f"⚠️ {esc(w)}" for w in answer.warnings if w not in answer.text)
+        lines.append(f"ℹ️ _{md_safe(answer.notice)}_")
+    lines.extend(f"⚠️ {md_safe(w)}" for w in answer.warnings if w not in answer.text)
     return "\n\n".join(lines)
 
 
 def answer_markdown(answer: Answer) -> str:
     """The answer and its sources as a Markdown document to copy or download."""
-    lines = [f"# {answer.question.strip()}", "", answer.text.strip(), ""]
+    lit = md_literal
+    lines = [f"# {lit(answer.question.strip())}", ""]
+    if answer.outcome in OUTCOME_LABELS:
+        lines += [OUTCOME_LABELS[answer.outcome], ""]
+    lines += [lit(answer.text.strip()), ""]
     if answer.notice and answer.notice.strip() != answer.text.strip():
-        lines += [f"_{answer.notice}_", ""]
+        lines += [f"_{lit(answer.notice)}_", ""]
     for w in answer.warnings:
         if w not in answer.text:
-            lines += [f"> ⚠️ {w}", ""]
+            lines += [f"> ⚠️ {lit(w)}", ""]
     for title, group in (("Sumber", answer.sources), ("Mungkin terkait", answer.related)):
         if not group:
             continue
@@ -180,12 +212,12 @@ def answer_markdown(answer: Answer) -> str:
         for s in group:
             head = f"[{s.marker}] " if s.marker else ""
             status = STATUS_LABELS.get(s.status, s.status)
-            lines += [f"### {head}{s.citation} ({status})", "", f"_{s.judul}_", ""]
+            lines += [f"### {head}{lit(s.citation)} ({status})", "", f"_{lit(s.judul)}_", ""]
             if s.status_warning:
-                lines += [f"> ⚠️ {s.status_warning}", ""]
-            lines += ["\n".join("> " + ln for ln in s.text.strip().splitlines()), ""]
+                lines += [f"> ⚠️ {lit(s.status_warning)}", ""]
+            lines += ["\n".join("> " + lit(ln) for ln in s.text.strip().splitlines()), ""]
             if s.penjelasan.strip():
-                lines += ["**Penjelasan:** " + s.penjelasan.strip(), ""]
+                lines += ["**Penjelasan:** " + lit(s.penjelasan.strip()), ""]
             if safe_url(s.official_url):
                 lines += [f"Sumber resmi: {safe_url(s.official_url)}", ""]
     lines.append(f"_Mode jawaban: {mode_label(answer.mode)}_")

@@ -42,6 +42,13 @@ class EmbedDemo(Embeddings):
         return self._vector(text)
 
 
+class DemoLazyEmbedder:
+    """Stands in for pipeline.LazyEmbedder so a CLI command runs without the real model."""
+
+    def __new__(cls, settings):
+        return EmbedDemo()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path, monkeypatch):
     """Point every piece of state at a temp dir and clear ASSISTANT_* from the environment."""
@@ -83,3 +90,19 @@ def real_embedder(model_cache):
     from assistant.embedding import load_embedder
 
     return load_embedder(Settings(model_cache=model_cache))
+
+
+FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+@pytest.fixture
+def demo_assistant(settings, embed_demo):
+    """An Assistant over the three fixture documents in a real embedded Chroma, fake embedder."""
+    from dataclasses import replace
+
+    from assistant import pipeline
+
+    demo = replace(settings, model="embed-demo")
+    summary = pipeline.ingest([FIXTURE_CORPUS], demo, embedder=embed_demo, progress=False)
+    assert not summary.failures, summary.failures
+    return pipeline.Assistant.from_settings(demo, embedder=embed_demo)

@@ -191,8 +191,11 @@ def test_extractive_answer_is_short_and_deterministic(hits):
     q = "Apa tugas pengurus dan siapa yang mewakili koperasi di pengadilan?"
     first = compose.answer(q, hits)
     assert first == compose.answer(q, hits)
-    assert 1 <= first.text.count("\n- ") <= extractive.MAX_STATEMENTS
+    assert 1 <= first.text.count("\n- ") <= extractive.Selection().max_statements
     assert first.sources[0].id == "uu-a/pasal-30"
+    # the selection settings bound what is quoted
+    one = compose.answer(q, hits, selection=extractive.Selection(max_statements=1))
+    assert one.text.count("\n- ") == 1 and len(one.sources) == 1
 
 
 def test_in_force_provision_is_preferred_over_annulled_one():
@@ -350,9 +353,17 @@ def test_kinds_of_answer_asked_and_stated(hits):
     assert [t.name for t in answer_types.asked_types("Siapa yang mengangkat pengurus?")] == [
         "siapa"
     ]
-    assert [t.name for t in answer_types.asked_types("Apakah koperasi wajib diaudit?")] == [
-        "ya_tidak"
-    ]
+    for yes_no in (
+        "Apakah koperasi wajib diaudit?",
+        "Boleh nggak RAT digelar online?",
+        "Wajibkah koperasi punya pengawas?",
+        "Masih termasuk usaha mikro nggak?",
+        "Anggota boleh keluar dari koperasi, benar?",
+        "RAT harus tatap muka atau tidak?",
+    ):
+        assert [t.name for t in answer_types.asked_types(yes_no)] == ["ya_tidak"], yes_no
+    assert answer_types.asked_types("Apa itu koperasi?") == ()
+    assert answer_types.asked_types("Bagaimana cara mendirikan koperasi?") == ()
     plain = decision.assess(q("Siapa yang boleh minta audit akuntan publik?"), hits)
     figure = decision.assess(q("Siapa yang boleh minta audit akuntan publik, berapa rupiah?"), hits)
     assert figure.unstated == 1 and plain.unstated == 0

@@ -253,6 +253,41 @@ def test_document_markup_is_shown_as_text_not_run(page):
     assert page.dialogs == []
 
 
+PLANTED = "192.0.2."  # TEST-NET addresses the fixture document and the question point at
+
+
+def test_markdown_links_and_remote_images_neither_run_nor_load(browser, server):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    fetched: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        response = page.goto(server.url)
+        csp = response.headers["content-security-policy"]
+        assert "img-src 'self' data: blob:" in csp
+        page.wait_for_selector("#pertanyaan textarea", timeout=60_000)
+        # from a document: the quoted ayat holds a Markdown image and a javascript: link
+        _ask(page, "Siapa yang mengelola lumbung kelontong desa dan mencatat stok?")
+        chat = page.locator("#chat")
+        page.wait_for_timeout(500)
+        shown = chat.inner_text() + page.locator("#panel-sumber").inner_text()
+        assert "192.0.2.1/lacak.png" in shown and "javascript:alert(3)" in shown  # as text
+        # from the question itself
+        evil = "stok lumbung ![q](http://192.0.2.2/tanya.png) [klik](javascript:alert(4))"
+        _ask(page, evil)
+        page.wait_for_timeout(800)
+        text = chat.inner_text()
+        assert "192.0.2.2/tanya.png" in text  # shown as text
+        assert page.locator(f"img[src*='{PLANTED}']").count() == 0
+        assert page.locator("a[href^='javascript:']").count() == 0
+        assert page.locator(f"a[href*='{PLANTED}']").count() == 0
+        assert not [u for u in fetched if PLANTED in u], fetched
+        assert dialogs == []
+    finally:
+        page.close()
+
+
 def test_narrow_mobile_viewport(browser, server):
     p = _open(browser, server, width=390, height=844)
     pg = p.page

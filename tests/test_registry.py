@@ -100,6 +100,8 @@ def test_penjelasan_only_change_marks_only_the_penjelasan(
     body = chunk_status("uu-25-1992", "17", status, registry, part=PART_BODY)
     note = chunk_status("uu-25-1992", "17", status, registry, part=PART_PENJELASAN)
     assert body.code == "berlaku"
+    # the body is shown with its (old) Penjelasan, so it says that the Penjelasan changed
+    assert any(w.startswith("Penjelasan pasal ini telah diubah") for w in body.warnings)
     assert note.code == "diubah"
     assert note.warnings[0].startswith("Penjelasan pasal ini")
     # a change of the Pasal itself also dates its Penjelasan
@@ -169,8 +171,11 @@ def test_status_code_over_every_manifest_status(manifest: dict) -> None:
     assert codes["uu-25-1992"] == "diubah"
     assert codes["uu-20-2008"] == "diubah"
     # remarks in brackets ("... sebagian telah diganti PP 7/2021") must not revoke a document
-    for doc_id in ("pp-9-1995", "pp-4-1994", "pp-17-1994", "pp-55-2022", "inpres-9-2025"):
+    for doc_id in ("pp-9-1995", "pp-55-2022", "inpres-9-2025"):
         assert codes[doc_id] == "berlaku", doc_id
+    # a status that itself says it is unverified is never shown as in force
+    for doc_id in ("pp-4-1994", "pp-17-1994"):
+        assert codes[doc_id] == "belum_diverifikasi", doc_id
     assert all(code == "berlaku" for d, code in codes.items() if d.startswith(("se-", "perm")))
 
 
@@ -179,7 +184,7 @@ def test_status_code_over_every_manifest_status(manifest: dict) -> None:
     [
         ("berlaku", "berlaku"),
         ("", "berlaku"),
-        ("status belum diverifikasi", "berlaku"),
+        ("status belum diverifikasi", "belum_diverifikasi"),
         ("Berlaku dengan perubahan", "diubah"),
         ("dicabut oleh PP 7/2021", "dicabut"),
         ("TIDAK BERLAKU – digantikan PP 7/2021", "dicabut"),

@@ -430,6 +430,24 @@ def test_section_cap_lets_other_sections_in(settings, embed_demo):
     assert plain.index("pp-9-1995/pasal-19") == 4
 
 
+def test_questions_asking_what_terms_mean():
+    from assistant.retrieval.glossary import asked_term, asked_terms
+
+    assert asked_term("Apa pengertian koperasi?") == "koperasi"
+    assert asked_term("Yang dimaksud dengan koperasi primer adalah …") == "koperasi primer"
+    assert asked_term("Koperasi sekunder adalah:") == "koperasi sekunder"
+    assert asked_term("KSP itu apa?") == "ksp"
+    assert asked_term("Berapa orang pendiri koperasi?") is None
+    assert asked_terms("Apa bedanya koperasi primer sama koperasi sekunder?") == (
+        "koperasi primer",
+        "koperasi sekunder",
+    )
+    assert asked_terms("Jelaskan perbedaan antara simpanan pokok dan simpanan wajib.") == (
+        "simpanan pokok",
+        "simpanan wajib",
+    )
+
+
 def test_consolidated_pasal_goes_first_with_its_amending_text_behind(settings, embed_demo):
     registry_text = PASAL_6_AMENDED
     from assistant.legal.registry import parse_registry

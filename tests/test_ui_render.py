@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
+
 from assistant import ui_render as render
 from assistant.answer.types import Answer, Outcome, Source
+from assistant.ui import _user_bubble
 
 EVIL = "<script>alert(1)</script> dan <img src=x onerror=alert(2)>"
 
@@ -135,7 +138,38 @@ def test_highlight_escapes_marked_text():
 def test_markers_become_links_only_for_known_sources():
     out = render.link_markers("Minimal 20 orang [1], lihat juga [2] dan [7].", [1, 2])
     assert "[\\[1\\]](#sumber-1)" in out and "[\\[2\\]](#sumber-2)" in out
-    assert "[7]" in out and "#sumber-7" not in out
+    assert "\\[7\\]" in out and "#sumber-7" not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lihat [klik](javascript:alert(1)) sekarang",
+        "Foto ![x](http://192.0.2.1/lacak.png) stok",
+        "Acuan [a][r]\n\n[r]: javascript:alert(2)",
+        "<img src=x onerror=alert(3)> dan <http://192.0.2.1/x>",
+        "Tautan [\\[1\\]](javascript:alert(4)) palsu",
+    ],
+)
+def test_document_or_model_markdown_forms_no_link_or_image(text):
+    import markdown_it
+
+    a = Answer(question=text, text=f"{text} [1]", sources=(source(),), notice=text)
+    html = markdown_it.MarkdownIt("commonmark").render(render.chat_message(a))
+    assert "<img" not in html and "javascript:" not in html.split('href="')[-1][:12]
+    assert [h.split('"')[0] for h in html.split('href="')[1:]] == ["#sumber-1"]
+    bubble = markdown_it.MarkdownIt("commonmark").render(_user_bubble(text))
+    assert "<img" not in bubble and "href=" not in bubble
+    exported = markdown_it.MarkdownIt("commonmark").render(render.answer_markdown(a))
+    assert "<img" not in exported and "href=" not in exported
+
+
+def test_emphasis_and_lists_of_our_own_answers_still_render():
+    import markdown_it
+
+    md = render.chat_message(Answer(question="q", text="Ketentuan:\n- **UU 25/1992** [1]"))
+    html = markdown_it.MarkdownIt("commonmark").render(md)
+    assert "<li><strong>UU 25/1992</strong>" in html
 
 
 def test_chat_message_carries_warnings_and_notice_once():
@@ -256,3 +290,18 @@ def test_resolved_follow_up_is_shown_above_the_answer():
     assert render.chat_message(a).startswith("_Dipahami sebagai: kalau sekunder? pendiri_")
     same = Answer(question="pendiri?", text="Jawab", resolved_question="pendiri?")
     assert "Dipahami" not in render.chat_message(same)
+
+
+def test_outcome_is_announced_above_the_answer_and_in_the_export():
+    unsure = Answer(
+        question="q", text="Kutipan terdekat [1]", sources=(source(),), outcome=Outcome.UNSURE
+    )
+    assert render.chat_message(unsure).startswith("🟡 **Kurang yakin**")
+    assert "<h3>Ketentuan terdekat (1)</h3>" in render.sources_panel(unsure)
+    assert "**Kurang yakin**" in render.answer_markdown(unsure)
+    missing = Answer(question="q", text="Maaf.", outcome=Outcome.NOT_FOUND)
+    assert render.chat_message(missing).startswith("🔍 **Tidak ditemukan**")
+    plain = Answer(question="q", text="Paling sedikit 9 orang [1]", sources=(source(),))
+    message = render.chat_message(plain)
+    assert "Kurang yakin" not in message and "Tidak ditemukan" not in message
+    assert "<h3>Sumber (1)</h3>" in render.sources_panel(plain)

@@ -29,17 +29,28 @@ def find_documents(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def load_document(path: Path, known: Mapping[str, DocMeta] | None = None) -> Document:
-    """Read one file; metadata from front matter, else `known[file stem]`, else its title line."""
+def load_document(
+    path: Path, known: Mapping[str, DocMeta] | None = None, max_mb: float | None = None
+) -> Document:
+    """Read one file; metadata from front matter, else `known[file stem]`, else its title line.
+    A file over `max_mb` megabytes is refused before it is read."""
     name = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(name, f"jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung")
     try:
+        size = path.stat().st_size
+        if max_mb and size > max_mb * 1_000_000:
+            raise DocumentError(
+                name,
+                f"berkas terlalu besar ({size / 1_000_000:.1f} MB, batas {max_mb:g} MB; "
+                "atur ASSISTANT_MAX_FILE_MB bila memang perlu)",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(name, f"tidak dapat dibaca: {exc.strerror or exc}") from None
-    body = _to_text(data, suffix, name)
+    # Windows (CRLF) and old Mac (bare CR) line endings: a bare CR would merge Pasal lines
+    body = _to_text(data, suffix, name).replace("\r\n", "\n").replace("\r", "\n")
     front, body = split_front_matter(body, name)
     if not body.strip():
         raise DocumentError(name, "berkas kosong: tidak ada teks")

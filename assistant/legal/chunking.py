@@ -37,6 +37,11 @@ def slug(text: str) -> str:
     return re.sub(r"-{2,}", "-", s).strip("-.") or "x"
 
 
+def doc_key(doc_id: str) -> str:
+    """The prefix of a document's chunk ids; two ids with the same key would overwrite each other."""
+    return "/".join(slug(p) for p in doc_id.split("/"))
+
+
 def split_text(text: str, max_chars: int) -> list[tuple[int, int]]:
     """Cut text into pieces of at most max_chars at list items, sentences or spaces."""
     spans: list[tuple[int, int]] = []
@@ -129,7 +134,7 @@ def chunk_document(
 ) -> tuple[Chunk, ...]:
     """Chunks of a parsed document, in document order; together they hold every block's text."""
     meta = doc.meta
-    doc_key = "/".join(slug(p) for p in meta.doc_id.split("/"))
+    key = doc_key(meta.doc_id)
     doc_title = title(meta)
     penjelasan = {}
     for b in parsed.blocks:
@@ -154,7 +159,7 @@ def chunk_document(
             text = block.text[s:e]
             chunks.append(
                 Chunk(
-                    id=f"{doc_key}/{base}{suffix}",
+                    id=f"{key}/{base}{suffix}",
                     doc_id=meta.doc_id,
                     text=text,
                     context=context,
@@ -180,7 +185,7 @@ def chunk_document(
             context = " | ".join(x for x in (doc_title, " > ".join(block.path), label) if x)
             chunks.append(
                 Chunk(
-                    id=f"{doc_key}/{base}/{slug(label.removeprefix(block.label))}",
+                    id=f"{key}/{base}/{slug(label.removeprefix(block.label))}",
                     doc_id=meta.doc_id,
                     text=text,
                     context=context,

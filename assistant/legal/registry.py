@@ -10,6 +10,8 @@ Status codes of a provision (`ChunkStatus.code`):
   PP 7/2021" is "dicabut", since the replacing act is named).
 - "dibatalkan": annulled by a court (Mahkamah Konstitusi).
 - "tidak_berlaku": out of force without a named revoking or replacing act (e.g. expired).
+- "belum_diverifikasi": the document's own status says it is unverified (or unknown, a draft):
+  never shown as in force.
 Registry entries take precedence over the document's free-text status.
 """
 
@@ -24,7 +26,18 @@ from ..errors import DocumentError
 from .types import PART_BODY, PART_PENJELASAN
 
 CHANGES = ("diubah", "disisipkan", "dihapus", "dicabut", "dibatalkan", "diganti")
-DOCUMENT_CODES = ("berlaku", "diubah", "dicabut", "dibatalkan", "tidak_berlaku")
+DOCUMENT_CODES = (
+    "berlaku",
+    "diubah",
+    "dicabut",
+    "dibatalkan",
+    "tidak_berlaku",
+    "belum_diverifikasi",
+)
+_UNVERIFIED_HEAD = re.compile(
+    r"\b(?:belum|tidak) (?:di)?verifikasi|\bunverified|\b(?:belum|tidak) diketahui|\bunknown"
+    r"|\bdraf|\bdraft|\brancangan"
+)
 CHUNK_CODES = DOCUMENT_CODES + ("dihapus",)
 
 _REQUIRED = ("doc", "change", "by", "summary", "source")
@@ -244,7 +257,8 @@ def status_code(status_text: str) -> str:
 
     Only the lead phrase (before a bracket, dash, colon or semicolon) decides, so that remarks
     such as "berlaku (belum diverifikasi apakah sebagian telah diganti ...)" stay "berlaku".
-    Unknown or unverified statuses count as "berlaku".
+    A lead phrase saying the status is unverified, unknown or a draft is "belum_diverifikasi";
+    other unknown statuses count as "berlaku".
     """
     text = " ".join(status_text.lower().split())
     head = re.split(r"\s*(?:\(|–|—|;|:|\s-\s)", text, maxsplit=1)[0]
@@ -256,6 +270,8 @@ def status_code(status_text: str) -> str:
         return "dicabut"
     if "tidak berlaku" in head or "kedaluwarsa" in head:
         return "dicabut" if re.search(r"dicabut|diganti|mencabut", text) else "tidak_berlaku"
+    if _UNVERIFIED_HEAD.search(head):
+        return "belum_diverifikasi"
     return "berlaku"
 
 
@@ -349,7 +365,12 @@ def chunk_status(
         rules.append(ending.summary)
     elif code in ("dicabut", "dibatalkan", "tidak_berlaku"):
         warnings.append(f"Status dokumen ini: {doc_status_text.strip()}")
-    document_alive = code in ("berlaku", "diubah")
+    elif code == "belum_diverifikasi":
+        warnings.append(
+            f"Status dokumen ini belum diverifikasi ({doc_status_text.strip()}); "
+            "periksa teks resmi sebelum memakainya."
+        )
+    document_alive = code in ("berlaku", "diubah", "belum_diverifikasi")
 
     strongest = _strongest(own, _PASAL_PRIORITY)
     if strongest is not None and document_alive:
@@ -365,6 +386,11 @@ def chunk_status(
         rules.append(entry.summary)
     if ending is not None and len(rules) > 1 and all(e.by == ending.by for e in own):
         rules = rules[1:]  # the Pasal's own current rule says more than the act-wide one
+    if pasal and part == PART_BODY and document_alive:
+        # the body stays in force, but the Penjelasan shown beside it is the old one
+        for entry in registry.lookup(doc_id, pasal, PART_PENJELASAN):
+            if entry.pasal is not None and entry.part == PART_PENJELASAN:
+                warnings.append(_pasal_sentence(entry, registry, doc_id, ending))
     if pasal and document_alive:
         warnings += _superseded_sentences(registry.superseded_by(doc_id, pasal), registry)
     for entry in ([ending] if ending else []) + own:

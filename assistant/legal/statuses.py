@@ -71,6 +71,7 @@ class StatusHooks:
                 "current_rule": "",
                 "amends": "",
                 "history": told,
+                "text_from": provision.source_doc,  # the act whose wording this is
             }
         st = reg.chunk_status(
             chunk.doc_id, chunk.pasal, chunk.meta.status, self.registry, part=chunk.part

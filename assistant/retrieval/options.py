@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
+from .. import fitted as fitted_file
 from .types import Filters
 
 NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
@@ -52,6 +54,16 @@ class RetrievalOptions:
     part_weights: Mapping[str, float] = field(
         default_factory=lambda: {"pembukaan": 0.7, "penutup": 0.85}
     )
+
+    @classmethod
+    def fitted(cls, path: Path = fitted_file.FITTED_FILE) -> RetrievalOptions:
+        """The defaults with the weights fitted by `python -m assistant.fit_retrieval --write`."""
+        chosen = fitted_file.read("retrieval", path).get("options", {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(chosen) - known)
+        if unknown:
+            raise ValueError(f"{path}: unknown retrieval options {unknown}; refit them")
+        return replace(cls(), **chosen)
 
 
 def matches(meta: dict, filters: Filters | None) -> bool:

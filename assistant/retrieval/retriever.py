@@ -10,7 +10,7 @@ import numpy as np
 
 from ..language import Speller
 from .fusion import rrf
-from .glossary import asked_term, rank_definitions
+from .glossary import asked_terms, rank_definitions
 from .lexical import BM25
 from .lookup import (
     CURRENT,
@@ -275,14 +275,17 @@ class HybridRetriever:
         return sorted(scored, key=lambda x: -x[1])
 
     def _defining(self, query: str, refs: list[Reference]) -> list[str]:
-        """The definition units of the term the question asks the meaning of, best first."""
-        term = asked_term(query)
-        if term is None:
-            return []
-        spelled = expand_abbreviations(term, self.vocab)
-        expansions = [spelled[spelled.find("(") + 1 : -1]] if spelled != term else []
+        """The definition units of the terms the question asks the meaning of, best first (when
+        it compares two terms, their best definitions take turns)."""
         named = {d for r in refs for d in r.doc_ids}
-        return rank_definitions(term, self._definitions, named, expansions)
+        ranked = []
+        for term in asked_terms(query):
+            spelled = expand_abbreviations(term, self.vocab)
+            expansions = [spelled[spelled.find("(") + 1 : -1]] if spelled != term else []
+            ranked.append(rank_definitions(term, self._definitions, named, expansions))
+        longest = max(map(len, ranked), default=0)
+        turns = [ids[i] for i in range(longest) for ids in ranked if i < len(ids)]
+        return list(dict.fromkeys(turns))
 
     def _lookup(self, refs: list[Reference]) -> list[str]:
         """Chunk ids of the referenced provisions; a Pasal a later act inserted ("Pasal 44A UU
@@ -452,4 +455,10 @@ def build_retriever(settings, index, embedder) -> HybridRetriever:
         if settings.retrieval_mode in {m.value for m in RetrievalMode}
         else "hybrid"
     )
-    return HybridRetriever(index, embedder, mode=RetrievalMode(mode), registry=load_registry())
+    return HybridRetriever(
+        index,
+        embedder,
+        mode=RetrievalMode(mode),
+        options=RetrievalOptions.fitted(),
+        registry=load_registry(),
+    )
