@@ -12,6 +12,7 @@ from . import ui_render as render
 from .api import answer_payload, create_api, filters_from_dict, history_pairs
 from .config import Settings
 from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, clean_text
+from .provisions import counterpart, step_in_act
 from .retrieval.types import Filters
 from .storage import keep_newest, private_dir, write_private
 
@@ -28,6 +29,7 @@ EXAMPLES_DEKOPIN = [
 ]
 KIND_CHOICES = [("Regulasi", "regulation"), ("Program Dekopin", "program")]
 ALL_DOCS = "(semua dokumen)"
+TEKS_BERLAKU, TEKS_ASLI = "Teks berlaku", "Teks asli"  # the switch over an amended Pasal
 
 CSS = """
 .gradio-container {max-width: 1400px !important; margin: auto;}
@@ -40,6 +42,7 @@ CSS = """
 .src-head {display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline;}
 .src-marker {font-weight: 700; color: var(--color-accent);}
 .src-title, .src-path {font-size: 0.85em; opacity: 0.8; margin: 2px 0 6px 0;}
+.src-history {font-size: 0.85em; margin: 2px 0 6px 0; font-style: italic;}
 .src-text {white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.95em; line-height: 1.45;}
 .src-text mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
 .dark .src-text mark {background: #92400e; color: #fff;}
@@ -170,20 +173,23 @@ class _Handlers:
         fb.append_feedback(self.settings.feedback_file, record, self.settings.feedback_max_mb)
         return "Terima kasih, penilaian Anda sudah dicatat.", ""
 
-    def open_provision(self, chunk_id: str | None):
+    def open_provision(self, chunk_id: str | None, version: str = TEKS_BERLAKU):
         if not chunk_id:
             return "Pilih sumber terlebih dahulu.", None
+        chunk_id = counterpart(self.assistant.index, chunk_id, asli=version == TEKS_ASLI)
         return render.provision_panel(self.assistant.provision(chunk_id)), chunk_id
 
-    def step(self, chunk_id: str | None, step: int):
+    def step(self, chunk_id: str | None, step: int, version: str = TEKS_BERLAKU):
         if not chunk_id:
             return "Buka sebuah pasal terlebih dahulu.", None
-        target = self.assistant.neighbour(chunk_id, step)
-        if target is None:
+        target = None if version == TEKS_ASLI else step_in_act(self.assistant.index, chunk_id, step)
+        if target is None:  # no consolidated act: plain document order
+            target = self.assistant.neighbour(chunk_id, step)
+        if not target:
             which = "sebelumnya" if step < 0 else "berikutnya"
             note = f'<div class="sources-empty">Tidak ada pasal {which} dalam dokumen ini.</div>'
             return note + render.provision_panel(self.assistant.provision(chunk_id)), chunk_id
-        return self.open_provision(target)
+        return self.open_provision(target, version)
 
     def tanya(
         self, question: str, filters: dict | None = None, history: list | None = None
@@ -276,6 +282,12 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
                 with gr.Group():
                     pick = gr.Dropdown([], label="Pasal sumber", elem_id="pilih-sumber")
                     open_btn = gr.Button("Lihat pasal lengkap", size="sm", elem_id="lihat-pasal")
+                version = gr.Radio(
+                    [TEKS_BERLAKU, TEKS_ASLI],
+                    value=TEKS_BERLAKU,
+                    show_label=False,
+                    elem_id="versi-teks",
+                )
                 provision = gr.HTML("", elem_id="pasal-lengkap")
                 with gr.Row():
                     prev_btn = gr.Button("◀ Sebelumnya", size="sm", elem_id="pasal-sebelumnya")
@@ -304,12 +316,14 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
             [fb_status, comment],
             api_visibility="private",
         )
-        open_btn.click(h.open_provision, pick, [provision, current], api_visibility="private")
+        shown = [provision, current]
+        open_btn.click(h.open_provision, [pick, version], shown, api_visibility="private")
+        version.change(h.open_provision, [current, version], shown, api_visibility="private")
         prev_btn.click(
-            lambda c: h.step(c, -1), current, [provision, current], api_visibility="private"
+            lambda c, v: h.step(c, -1, v), [current, version], shown, api_visibility="private"
         )
         next_btn.click(
-            lambda c: h.step(c, 1), current, [provision, current], api_visibility="private"
+            lambda c, v: h.step(c, 1, v), [current, version], shown, api_visibility="private"
         )
         gr.api(h.tanya, api_name="tanya")
     return demo

@@ -231,6 +231,8 @@ def provision_panel(records: list, title: str = "") -> str:
     records = sorted(records, key=lambda r: r.meta.get("order", 0))
     meta = records[0].meta
     label = meta.get("label") or meta.get("citation", "")
+    if meta.get("part") == "teks_berlaku":  # the consolidated wording of an amended Pasal
+        label += " (teks berlaku)"
     head = f"{meta.get('jenis', '')} {meta.get('nomor', '')}/{meta.get('tahun', '')}".strip(" /")
     penjelasan = next(
         (r.meta.get("penjelasan", "") for r in records if r.meta.get("penjelasan")), ""
@@ -247,6 +249,9 @@ def provision_panel(records: list, title: str = "") -> str:
     ]
     if meta.get("path"):
         parts.append(f'<div class="src-path">{esc(meta["path"])}</div>')
+    history = next((r.meta.get("history", "") for r in records if r.meta.get("history")), "")
+    if history:  # an amended Pasal of a consolidated act
+        parts.append(f'<div class="src-history">{esc(history)}</div>')
     parts.append(f'<div class="src-text">{esc(body)}</div>')
     if penjelasan.strip():
         parts.append(

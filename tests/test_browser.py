@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import socket
-import subprocess
-import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from ui_index import small_index  # noqa: F401  (fixture)
+from ui_index import run_app, small_index  # noqa: F401  (fixture)
 
 from assistant import feedback as fb
 
@@ -41,61 +35,15 @@ SCROLL_CHAT_TOP = """() => document.querySelectorAll('#chat *').forEach(
   el => { if (el.scrollHeight > el.clientHeight + 4) el.scrollTop = 0; })"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(small_index, model_cache):  # noqa: F811
     """`python app.py` in a subprocess on a free port; yields its URL, settings and start-up time."""
-    settings = small_index
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_DATA_DIR=str(settings.data_dir),
-        ASSISTANT_MODEL_CACHE=str(model_cache),
-        ASSISTANT_PORT=str(port),
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        GRADIO_ANALYTICS_ENABLED="False",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def pump():
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Siap dalam"):
-                ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    started = time.perf_counter()
-    try:
-        assert ready.wait(240), "app did not start:\n" + "".join(lines)
-        wall = time.perf_counter() - started
-        m = re.match(r"Siap dalam ([\d.]+) detik: (\S+)", next(ln for ln in lines if "Siap" in ln))
-        assert m and m.group(2) == f"http://127.0.0.1:{port}/"
+    with run_app(small_index, model_cache) as running:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "startup.txt").write_text(
-            f"reported {m.group(1)} s, wall {wall:.1f} s\n", encoding="utf-8"
+            f"reported {running.startup} s, wall {running.wall:.1f} s\n", encoding="utf-8"
         )
-        yield SimpleNamespace(url=m.group(2), settings=settings, startup=float(m.group(1)))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -215,6 +215,15 @@ def test_provision_panel_joins_chunks_in_order_with_status_and_penjelasan():
     assert "UU 99/2030 · Pasal 6" in html and "badge-dibatalkan" in html
     assert "&lt;b&gt;" in html and "Penjelasan &lt;i&gt;x&lt;/i&gt;" in html
     assert "tidak ditemukan" in render.provision_panel([])
+    assert "src-history" not in html
+
+
+def test_provision_panel_of_a_consolidated_pasal_shows_its_history():
+    meta = dict(jenis="UU", nomor="25", tahun=1992, label="Pasal 6", status="berlaku")
+    recs = [Rec("Pasal 6 (1) sembilan orang", part="teks_berlaku", history="Riwayat: 1992", **meta)]
+    html = render.provision_panel(recs)
+    assert "UU 25/1992 · Pasal 6 (teks berlaku)" in html
+    assert '<div class="src-history">Riwayat: 1992</div>' in html
 
 
 def test_footer_and_filter_choices_from_stats():

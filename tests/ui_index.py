@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -34,3 +43,58 @@ def small_index(tmp_path_factory, model_cache, real_embedder) -> Settings:
     return build_small_index(
         tmp_path_factory.mktemp("ui-index") / "data", model_cache, real_embedder
     )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def run_app(settings: Settings, model_cache: Path):
+    """`python app.py` over `settings` in a subprocess on a free port; yields its URL, settings,
+    reported start-up time and wall-clock start-up time; stops it afterwards."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_DATA_DIR=str(settings.data_dir),
+        ASSISTANT_MODEL_CACHE=str(model_cache),
+        ASSISTANT_PORT=str(port),
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        GRADIO_ANALYTICS_ENABLED="False",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE.parent / "app.py")],
+        cwd=HERE.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def pump():
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Siap dalam"):
+                ready.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    started = time.perf_counter()
+    try:
+        assert ready.wait(240), "app did not start:\n" + "".join(lines)
+        wall = time.perf_counter() - started
+        m = re.match(r"Siap dalam ([\d.]+) detik: (\S+)", next(ln for ln in lines if "Siap" in ln))
+        assert m and m.group(2) == f"http://127.0.0.1:{port}/"
+        yield SimpleNamespace(
+            url=m.group(2), settings=settings, startup=float(m.group(1)), wall=wall
+        )
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
