@@ -1,6 +1,6 @@
 """Ingestion against its physical limit, and other runtimes for the encoder.
 
-- raw rate: the torch model's `encode` alone on a sample of our own chunks, per batch size;
+- raw rate: the default backend's `encode` alone on a sample of our own chunks, per batch size;
 - whole ingestion / raw rate (from the ingestion timed by `compare`, same run);
 - token-length cap: chunks over the model's 512 tokens (truncated when embedded);
 - ONNX Runtime fp32 / int8 and OpenVINO on the same sample texts (speed, agreement with torch),
@@ -58,7 +58,7 @@ def _interleaved(texts: list[str], variants: dict, group: int = GROUP):
 
 
 def raw_rates(settings, sample: int, embedder=None) -> dict:
-    """Texts/s and tokens/s of the torch model's encode alone, per batch size; token cap."""
+    """Texts/s and tokens/s of the default backend's encode alone, per batch size; token cap."""
     from ..embedding import load_embedder
 
     embedder = embedder or load_embedder(settings)
@@ -91,6 +91,7 @@ def raw_rates(settings, sample: int, embedder=None) -> dict:
     lengths = [count(t) for t in everything] if count else []
     return {
         "sample": len(texts),
+        "backend": type(model).__name__,
         "group": GROUP,
         "mean_tokens": round(sum(tokens) / len(tokens), 1) if tokens else 0,
         "by_batch_size": rows,
@@ -221,7 +222,10 @@ def _ratio(a: float, b: float) -> float | None:
 
 def encode_table(result: dict) -> str:
     raw = result["raw"]
-    lines = [f"raw encode (torch, sample {raw['sample']}, mean {raw['mean_tokens']} tokens):"]
+    lines = [
+        f"raw encode ({raw.get('backend', 'default backend')}, sample {raw['sample']},"
+        f" mean {raw['mean_tokens']} tokens):"
+    ]
     for r in raw["by_batch_size"]:
         lines.append(
             f"  batch {r['batch_size']:>3}: {r['texts_per_s']:>7} texts/s {r['tokens_per_s']:>9} tok/s"

@@ -119,7 +119,8 @@ def _encode(e: dict) -> list[str]:
         [[r["batch_size"], r["texts_per_s"], r["tokens_per_s"]] for r in raw["by_batch_size"]],
     )
     out.append(
-        f"Raw rate: the torch model's `encode` alone on {raw['sample']} random chunks of ours "
+        f"Raw rate: the default backend's ({raw.get('backend', 'OpenVinoModel')}) `encode` alone "
+        f"on {raw['sample']} random chunks of ours, in groups of 64 texts, batch sizes interleaved "
         f"(mean {raw['mean_tokens']} tokens). Chunks over the {raw['cap']}-token cap: "
         f"{raw['over_cap']} of {raw['chunks']} ({raw['over_cap_tokens_lost']} tokens cut off)."
     )
@@ -156,7 +157,12 @@ def _encode(e: dict) -> list[str]:
         for name, q in e["quality"].items():
             for qa, f in q.get("quality", {}).items():
                 rows.append([name, q.get("ingest_s", ""), qa, f["recall_at_5"], f["mrr_at_10"]])
-        out += ["First ingestion with each runtime, then our full pipeline:", ""]
+        out += [
+            "First ingestion with each runtime (one after the other, not interleaved: on a "
+            "loaded machine these times carry the load of their moment), then our full pipeline "
+            "on the index it built:",
+            "",
+        ]
         out += _table(["runtime", "first ingestion s", "questions", "R@5", "MRR@10"], rows)
     return out
 
@@ -170,6 +176,8 @@ def _scale(s: dict) -> list[str]:
         " whole answer shows whether copies crowd out the real provisions.",
         "",
     ]
+    if s.get("note"):
+        out += [s["note"] + ".", ""]
     rows = []
     for factor, row in s["sizes"].items():
         for client in ("embedded", "server"):
