@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -98,6 +98,7 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
         "sources": [asdict(s) for s in answer.sources],
         "warnings": list(answer.warnings),
         "refused": answer.refused,
+        "outcome": str(answer.outcome),
         "related": [asdict(s) for s in answer.related],
         "notice": answer.notice,
         "mode": answer.mode,
@@ -230,7 +231,8 @@ def create_api(
     failed_logins: FailedLogins | None = None,
     has_session=None,
 ) -> FastAPI:
-    """A FastAPI app with `/api/ask` and `/api/stats` over `assistant`, refusing request bodies
+    """A FastAPI app with `/api/ask`, `/api/provision/{doc}/{pasal}` and `/api/stats` over
+    `assistant`, refusing request bodies
     over `max_body` bytes. With `auth`, every route (this app's and whatever is mounted on it
     later) needs HTTP Basic credentials or a session `has_session(cookies)` accepts."""
     app = FastAPI(
@@ -256,6 +258,16 @@ def create_api(
             [t.model_dump() if isinstance(t, Turn) else t for t in body.history]
         )
         return answer_payload(assistant.ask(body.question, history=history, filters=filters))
+
+    @app.get("/api/provision/{doc_id}/{pasal}")
+    def provision(doc_id: str, pasal: str, asli: bool = False) -> dict[str, Any]:
+        """One Pasal of an act, consolidated (teks berlaku) unless `asli`, as in `show`."""
+        from .provisions import ProvisionNotFound, from_index
+
+        try:
+            return from_index(assistant.index, doc_id, asli=asli, pasal=pasal).to_dict()
+        except ProvisionNotFound as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
     @app.get("/api/stats")
     def stats() -> dict[str, Any]:

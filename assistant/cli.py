@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--k", type=int, default=None, help="passages to retrieve")
+
+    show = sub.add_parser("show", help="print an act (or one Pasal) as Markdown, consolidated")
+    show.add_argument("doc_id", help="document id, e.g. uu-25-1992")
+    show.add_argument("--asli", action="store_true", help="the text as first enacted")
+    show.add_argument("--pasal", default=None, help="only this Pasal, e.g. 6 or 44A")
+    show.add_argument("--json", action="store_true")
     return p
 
 
@@ -98,4 +104,18 @@ def _ask(args, settings: Settings) -> int:
     return 0
 
 
-_COMMANDS = {"ingest": _ingest, "stats": _stats, "ask": _ask}
+def _show(args, settings: Settings) -> int:
+    from .pipeline import open_index
+    from .provisions import from_index
+
+    view = from_index(
+        open_index(settings, create=False), args.doc_id, asli=args.asli, pasal=args.pasal
+    )
+    if args.json:
+        print(json.dumps(view.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(view.to_markdown(), end="")
+    return 0
+
+
+_COMMANDS = {"ingest": _ingest, "stats": _stats, "ask": _ask, "show": _show}

@@ -101,6 +101,7 @@ def chunk_metadata(chunk: Chunk, source: str, status: dict | None = None) -> dic
         "status": "berlaku",
         "status_warning": "",
         "current_rule": "",
+        "history": "",  # a consolidated act's Pasal: "Riwayat: 1992 teks asli · 2020 diubah ..."
     }
     meta.update(status or {})
     meta["meta_hash"] = _meta_hash(meta)

@@ -15,7 +15,7 @@ from .errors import AssistantError
 from .index import Index, chunk_metadata
 from .legal.chunking import chunk_document, doc_key
 from .legal.parser import parse_document
-from .legal.types import Chunk, DocMeta, Document
+from .legal.types import Chunk, DocMeta, Document, ParsedDocument
 from .storage import private_dir, write_private
 
 
@@ -58,6 +58,8 @@ class Prepared:
 
 
 StatusFn = Callable[[Chunk], dict]
+# every parsed document (doc id → (document, parsed)) → extra chunks per doc id (consolidations)
+ConsolidateFn = Callable[[dict[str, tuple[Document, ParsedDocument]]], dict[str, tuple[Chunk, ...]]]
 
 
 def prepare(
@@ -65,14 +67,16 @@ def prepare(
     settings: Settings,
     known: dict[str, DocMeta] | None = None,
     status_of: StatusFn | None = None,
+    consolidate: ConsolidateFn | None = None,
 ) -> tuple[list[Prepared], list[dict]]:
     """Load, parse and chunk every file; failures are collected by file name, never raised.
 
     Files whose ids clash (the same id, or ids that give the same chunk ids, such as
     `Koperasi A.md` and `koperasi-a.md`) all fail, each naming the others: none of them
-    replaces what the index holds for that id.
+    replaces what the index holds for that id. With `consolidate`, the documents parsed get
+    the extra chunks it returns (before statuses).
     """
-    loaded: list[tuple[str, Document, tuple[Chunk, ...]]] = []
+    loaded: list[tuple[str, Document, ParsedDocument, tuple[Chunk, ...]]] = []
     failures: list[dict] = []
     for path in find_documents(paths):
         source = str(path)
@@ -94,19 +98,31 @@ def prepare(
                 }
             )
             continue
-        loaded.append((source, doc, chunks))
+        loaded.append((source, doc, parsed, chunks))
 
     by_key: dict[str, list[tuple[str, Document]]] = {}
-    for source, doc, _ in loaded:
+    for source, doc, _, _ in loaded:
         by_key.setdefault(doc_key(doc.meta.doc_id), []).append((source, doc))
-    prepared: list[Prepared] = []
-    for source, doc, chunks in loaded:
+    unique = []
+    for source, doc, parsed, chunks in loaded:
         group = by_key[doc_key(doc.meta.doc_id)]
         if len(group) > 1:
             failures.append(
                 {"file": source, "doc_id": doc.meta.doc_id, "reason": _clash(source, doc, group)}
             )
             continue
+        unique.append((source, doc, parsed, chunks))
+    extra: dict[str, tuple[Chunk, ...]] = {}
+    if consolidate is not None:
+        try:
+            extra = consolidate({d.meta.doc_id: (d, p) for _, d, p, _ in unique})
+        except Exception as exc:  # a consolidation bug must not stop the original texts
+            failures.append(
+                {"file": "konsolidasi", "doc_id": "", "reason": f"{type(exc).__name__}: {exc}"}
+            )
+    prepared: list[Prepared] = []
+    for source, doc, _, chunks in unique:
+        chunks = chunks + extra.get(doc.meta.doc_id, ())
         metas = tuple(
             chunk_metadata(c, source, status_of(c) if status_of else None) for c in chunks
         )
@@ -177,10 +193,16 @@ def reconcile(
         index.update_metadata(to_meta, [wanted[i][1] for i in to_meta])
         summary.metadata_updated = len(to_meta)
 
+    # a consolidated Pasal also depends on its amending text: when any file failed (it may be
+    # that one), consolidated chunks stay until a run without failures settles them
+    keep_current = bool(failures)
     stale = [
         cid
         for cid, old in stored.items()
-        if cid not in wanted and old.source not in failed_sources and old.doc_id not in failed_ids
+        if cid not in wanted
+        and old.source not in failed_sources
+        and old.doc_id not in failed_ids
+        and not (keep_current and "/teks-berlaku/" in cid)
     ]
     index.delete(stale)
     summary.deleted = len(stale)
@@ -228,10 +250,11 @@ def run(
     known: dict[str, DocMeta] | None = None,
     status_of: StatusFn | None = None,
     progress: bool = True,
+    consolidate: ConsolidateFn | None = None,
 ) -> IngestSummary:
     """One full ingestion run; records its summary."""
     started = time.perf_counter()
-    prepared, failures = prepare(paths, settings, known, status_of)
+    prepared, failures = prepare(paths, settings, known, status_of, consolidate)
     summary = reconcile(
         index,
         prepared,

@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 from . import ingest as ingest_mod
 from .config import Settings
 from .index import Index
-from .legal.types import Chunk, DocMeta
+from .legal.types import DocMeta
 from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, bound_history, clean_text, cut
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -49,29 +49,23 @@ def open_index(settings: Settings, embedder=None, *, create: bool = True) -> Ind
     return Index(settings, embedder or LazyEmbedder(settings), create=create)
 
 
-def status_function(path: Path = AMENDMENTS_FILE):
-    """Chunk → status metadata from the amendment registry (document status alone if it is absent)."""
+def status_hooks(path: Path = AMENDMENTS_FILE, max_chars: int = 1800):
+    """The consolidation and status steps of ingestion (legal/statuses.py) over the amendment
+    registry (document status alone if it is absent)."""
     from .legal import registry as reg
+    from .legal.statuses import StatusHooks
 
     registry = (
         reg.parse_registry(path.read_text(encoding="utf-8"), str(path))
         if path.exists()
         else reg.Registry(())
     )
+    return StatusHooks(registry, max_chars)
 
-    def status_of(chunk: Chunk) -> dict:
-        st = reg.chunk_status(
-            chunk.doc_id, chunk.pasal, chunk.meta.status, registry, part=chunk.part
-        )
-        return {
-            "status": st.code,
-            "status_warning": " ".join(st.warnings),
-            "current_rule": st.current_rule,
-            # an amending provision: what it changed in the act it amends
-            "amends": " ".join(reg.changes_made(chunk.doc_id, chunk.label, chunk.pasal, registry)),
-        }
 
-    return status_of
+def status_function(path: Path = AMENDMENTS_FILE):
+    """Chunk → status metadata from the amendment registry (without consolidations)."""
+    return status_hooks(path).status_of
 
 
 def fetch_default_corpus(
@@ -127,14 +121,16 @@ def ingest(
             paths += files + [PROGRAMS_DIR]
         index = _open_for_ingest(settings, embedder, rebuild)
         target = index.rebuild_beside() if rebuild else index
+        hooks = status_hooks(max_chars=settings.max_chunk_chars)
         summary = ingest_mod.run(
             paths,
             settings,
             target,
             index.embedder.embed_documents,
             known=known,
-            status_of=status_function(),
+            status_of=hooks.status_of,
             progress=progress,
+            consolidate=hooks.consolidate,
         )
         summary.failures = fetch_failures + summary.failures
         if rebuild:

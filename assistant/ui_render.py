@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from html import escape
 
-from .answer.types import Answer, Source
+from .answer.types import Answer, Outcome, Source
 
 STATUS_LABELS = {
     "berlaku": "berlaku",
@@ -17,6 +17,14 @@ STATUS_LABELS = {
     "belum_diverifikasi": "belum diverifikasi",
 }
 KIND_LABELS = {"regulation": "Regulasi", "program": "Program"}
+# How each outcome is announced above the answer (a plain answer needs no label).
+OUTCOME_LABELS = {
+    Outcome.UNSURE: "🟡 **Kurang yakin**: ketentuan terdekat dikutip di bawah; periksa apakah "
+    "benar menjawab pertanyaan Anda.",
+    Outcome.NOT_FOUND: "🔍 **Tidak ditemukan** dalam korpus.",
+}
+# The sources panel's heading by outcome.
+SOURCE_HEADINGS = {Outcome.UNSURE: "Ketentuan terdekat"}
 _MARKER = re.compile(r"\\\[(\d{1,3})\\\]")  # a marker [n] once md_safe has escaped it
 _MD_LITERAL = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "<": "\\<"})
 _SENTENCE = re.compile(r"(?<=[.;:])\s+|\n+")
@@ -147,7 +155,8 @@ def sources_panel(answer: Answer | None) -> str:
     kinds = {h.id: h.meta.get("kind", "") for h in answer.hits}
     parts = ['<div class="sources">']
     if answer.sources:
-        parts.append(f"<h3>Sumber ({len(answer.sources)})</h3>")
+        heading = SOURCE_HEADINGS.get(answer.outcome, "Sumber")
+        parts.append(f"<h3>{heading} ({len(answer.sources)})</h3>")
         parts.extend(source_card(s, kinds.get(s.id, "")) for s in answer.sources)
     if answer.related:
         parts.append("<h3>Mungkin terkait</h3>")
@@ -174,6 +183,8 @@ def chat_message(answer: Answer) -> str:
     """The assistant's chat message: linked answer text, then notice and status warnings."""
     lines = [link_markers(answer.text, (s.marker for s in answer.sources))]
     resolved = answer.resolved_question.strip()
+    if answer.outcome in OUTCOME_LABELS:
+        lines.insert(0, OUTCOME_LABELS[answer.outcome])
     if resolved and resolved != answer.question.strip():
         lines.insert(0, f"_Dipahami sebagai: {md_safe(resolved)}_")
     if answer.notice and answer.notice.strip() != answer.text.strip():
@@ -185,7 +196,10 @@ def chat_message(answer: Answer) -> str:
 def answer_markdown(answer: Answer) -> str:
     """The answer and its sources as a Markdown document to copy or download."""
     lit = md_literal
-    lines = [f"# {lit(answer.question.strip())}", "", lit(answer.text.strip()), ""]
+    lines = [f"# {lit(answer.question.strip())}", ""]
+    if answer.outcome in OUTCOME_LABELS:
+        lines += [OUTCOME_LABELS[answer.outcome], ""]
+    lines += [lit(answer.text.strip()), ""]
     if answer.notice and answer.notice.strip() != answer.text.strip():
         lines += [f"_{lit(answer.notice)}_", ""]
     for w in answer.warnings:

@@ -191,8 +191,11 @@ def test_extractive_answer_is_short_and_deterministic(hits):
     q = "Apa tugas pengurus dan siapa yang mewakili koperasi di pengadilan?"
     first = compose.answer(q, hits)
     assert first == compose.answer(q, hits)
-    assert 1 <= first.text.count("\n- ") <= extractive.MAX_STATEMENTS
+    assert 1 <= first.text.count("\n- ") <= extractive.Selection().max_statements
     assert first.sources[0].id == "uu-a/pasal-30"
+    # the selection settings bound what is quoted
+    one = compose.answer(q, hits, selection=extractive.Selection(max_statements=1))
+    assert one.text.count("\n- ") == 1 and len(one.sources) == 1
 
 
 def test_in_force_provision_is_preferred_over_annulled_one():
@@ -350,9 +353,17 @@ def test_kinds_of_answer_asked_and_stated(hits):
     assert [t.name for t in answer_types.asked_types("Siapa yang mengangkat pengurus?")] == [
         "siapa"
     ]
-    assert [t.name for t in answer_types.asked_types("Apakah koperasi wajib diaudit?")] == [
-        "ya_tidak"
-    ]
+    for yes_no in (
+        "Apakah koperasi wajib diaudit?",
+        "Boleh nggak RAT digelar online?",
+        "Wajibkah koperasi punya pengawas?",
+        "Masih termasuk usaha mikro nggak?",
+        "Anggota boleh keluar dari koperasi, benar?",
+        "RAT harus tatap muka atau tidak?",
+    ):
+        assert [t.name for t in answer_types.asked_types(yes_no)] == ["ya_tidak"], yes_no
+    assert answer_types.asked_types("Apa itu koperasi?") == ()
+    assert answer_types.asked_types("Bagaimana cara mendirikan koperasi?") == ()
     plain = decision.assess(q("Siapa yang boleh minta audit akuntan publik?"), hits)
     figure = decision.assess(q("Siapa yang boleh minta audit akuntan publik, berapa rupiah?"), hits)
     assert figure.unstated == 1 and plain.unstated == 0
@@ -517,3 +528,41 @@ def test_markdown_and_dict_of_an_answer(hits):
     refused = compose.answer("Berapa dana hibah APBN untuk Dekopin 2025?", hits)
     assert "**Mungkin terkait:**" in refused.to_markdown()
     assert isinstance(refused, Answer) and refused.refused
+
+
+def test_a_consolidated_pasal_is_quoted_instead_of_its_wrapper_and_original():
+    from dataclasses import replace
+
+    from assistant.answer.extractive import compose as draft_of
+    from assistant.answer.extractive import distinct
+
+    current = hit(
+        "uu-25-1992/teks-berlaku/pasal-6/1-2",
+        "Pasal 6\n(1) Koperasi Primer dibentuk paling sedikit oleh 9 (sembilan) orang.",
+        "UU 25/1992 Pasal 6 ayat (1)–(2), sebagaimana diubah UU 11/2020 Pasal 86 angka 1",
+        pasal="6",
+    )
+    current = replace(current, meta={**current.meta, "part": "teks_berlaku"})
+    wrapper = hit("uu-11-2020-bab-v/pasal-86-angka-1", AMENDING, "UU 11/2020 Pasal 86 angka 1")
+    wrapper = replace(
+        wrapper, meta={**wrapper.meta, "amends": "UU 25/1992 Pasal 6 telah diubah oleh ..."}
+    )
+    original = hit(
+        "uu-25-1992/pasal-6/1-2",
+        "Pasal 6\n(1) Koperasi Primer dibentuk oleh sekurang-kurangnya 20 (duapuluh) orang.",
+        "UU 25/1992 Pasal 6 ayat (1)–(2)",
+        status="diubah",
+        pasal="6",
+    )
+    other = hit(
+        "uu-25-1992/pasal-7",
+        "Pasal 7\n(1) Pembentukan Koperasi dengan akta.",
+        "UU 25/1992 Pasal 7",
+        pasal="7",
+    )
+    hits = [wrapper, current, original, other]
+    assert [h.id for h in distinct(hits)] == [current.id, other.id]
+    assert distinct([wrapper, original]) == [wrapper, original]  # nothing consolidated: all stay
+    draft = draft_of(terms.question_terms("Berapa orang minimal pendiri koperasi primer?"), hits)
+    assert [s.id for s in draft.sources] == [current.id]
+    assert "9 (sembilan) orang" in draft.lines[0]

@@ -68,9 +68,12 @@ def test_in_force_answer_has_no_warning(assistant):
 
 def test_amended_text_is_preferred_and_the_old_one_flagged(assistant):
     answer = assistant.ask("Berapa jumlah orang minimal untuk membentuk koperasi primer?")
-    assert answer.sources[0].doc_id == "uu-11-2020-bab-v"
-    assert "9 (sembilan) orang" in answer.sources[0].quote
+    first = answer.sources[0]  # the consolidated wording, cited with the amending act
+    assert (first.doc_id, first.part) == ("uu-25-1992", "teks_berlaku")
+    assert "sebagaimana diubah UU 11/2020 Pasal 86 angka 1" in first.citation
+    assert "9 (sembilan) orang" in first.quote
     assert any(w.startswith("UU 25/1992 Pasal 6") for w in answer.warnings)
+    assert any("diubah 2020: 20 orang → 9 orang" in w for w in answer.warnings)
 
 
 def test_a_named_act_no_longer_in_force_is_warned_about(assistant):

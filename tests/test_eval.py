@@ -25,6 +25,23 @@ def test_pasal_rule_needs_same_doc_pasal_and_part():
     )
 
 
+def test_consolidated_pasal_is_the_wording_of_the_act_it_was_read_from():
+    gold = {
+        "doc": "uu-11-2020-bab-v",
+        "section": "Pasal 86 angka 1",
+        "evidence": "paling sedikit 9",
+    }
+    current = {"doc_id": "uu-25-1992", "pasal": "6", "part": "teks_berlaku"}
+    text = "Pasal 6 (1) Koperasi Primer dibentuk paling sedikit 9 (sembilan) orang."
+    assert not is_hit(gold, current, text)
+    assert is_hit(gold, current | {"text_from": "uu-11-2020-bab-v"}, text)
+    assert not is_hit(gold, current | {"text_from": "uu-11-2020-bab-v"}, "Pasal 6 dihapus.")
+    # an original Pasal never counts for the amending act
+    assert not is_hit(
+        gold, current | {"part": "batang_tubuh", "text_from": "uu-11-2020-bab-v"}, text
+    )
+
+
 def test_evidence_rule_normalises_case_and_whitespace():
     gold = {
         "doc": "juklak-menkop-1-2025",

@@ -100,6 +100,8 @@ def test_penjelasan_only_change_marks_only_the_penjelasan(
     body = chunk_status("uu-25-1992", "17", status, registry, part=PART_BODY)
     note = chunk_status("uu-25-1992", "17", status, registry, part=PART_PENJELASAN)
     assert body.code == "berlaku"
+    # the body is shown with its (old) Penjelasan, so it says that the Penjelasan changed
+    assert any(w.startswith("Penjelasan pasal ini telah diubah") for w in body.warnings)
     assert note.code == "diubah"
     assert note.warnings[0].startswith("Penjelasan pasal ini")
     # a change of the Pasal itself also dates its Penjelasan

@@ -428,3 +428,50 @@ def test_section_cap_lets_other_sections_in(settings, embed_demo):
         )
     ]
     assert plain.index("pp-9-1995/pasal-19") == 4
+
+
+def test_questions_asking_what_terms_mean():
+    from assistant.retrieval.glossary import asked_term, asked_terms
+
+    assert asked_term("Apa pengertian koperasi?") == "koperasi"
+    assert asked_term("Yang dimaksud dengan koperasi primer adalah …") == "koperasi primer"
+    assert asked_term("Koperasi sekunder adalah:") == "koperasi sekunder"
+    assert asked_term("KSP itu apa?") == "ksp"
+    assert asked_term("Berapa orang pendiri koperasi?") is None
+    assert asked_terms("Apa bedanya koperasi primer sama koperasi sekunder?") == (
+        "koperasi primer",
+        "koperasi sekunder",
+    )
+    assert asked_terms("Jelaskan perbedaan antara simpanan pokok dan simpanan wajib.") == (
+        "simpanan pokok",
+        "simpanan wajib",
+    )
+
+
+def test_consolidated_pasal_goes_first_with_its_amending_text_behind(settings, embed_demo):
+    registry_text = PASAL_6_AMENDED
+    from assistant.legal.registry import parse_registry
+
+    index = _small_index(settings, embed_demo)
+    text = "Pasal 6\n(1) Koperasi Primer dibentuk paling sedikit oleh 9 (sembilan) orang."
+    meta = _meta("uu-25-1992", "25", 1992, "6", part="teks_berlaku", order=100_600)
+    meta |= {"status": "berlaku", "context": "uu-25-1992 | Pasal 6 | teks berlaku"}
+    meta |= {"kind": "regulation", "jenis": "UU"}
+    index.upsert(
+        ["uu-25-1992/teks-berlaku/pasal-6"], [text], [meta], embed_demo.embed_documents([text])
+    )
+    r = HybridRetriever(index, embed_demo, registry=parse_registry(registry_text))
+    order = [
+        "uu-25-1992/teks-berlaku/pasal-6",
+        "uu-11-2020-bab-v/pasal-86-angka-1",
+        "uu-25-1992/pasal-6",
+    ]
+    # asked by reference: the text in force, the text it was read from, then the original
+    assert [h.id for h in r.retrieve("pasal 6 uu 25/1992", k=3)] == order
+    # found by search: the amending text stays right behind the consolidated wording
+    ids = [h.id for h in r.retrieve("koperasi primer dibentuk paling sedikit 9 orang", k=6)]
+    at = ids.index(order[0])
+    assert ids[at + 1] == order[1] and ids.index(order[2]) > at
+    off = RetrievalOptions(source_after_current=False)
+    ids = [h.id for h in r.retrieve("pasal 6 uu 25/1992", k=3, options=off)]
+    assert ids[:2] == [order[0], order[2]]

@@ -281,3 +281,18 @@ def test_resolved_follow_up_is_shown_above_the_answer():
     assert render.chat_message(a).startswith("_Dipahami sebagai: kalau sekunder? pendiri_")
     same = Answer(question="pendiri?", text="Jawab", resolved_question="pendiri?")
     assert "Dipahami" not in render.chat_message(same)
+
+
+def test_outcome_is_announced_above_the_answer_and_in_the_export():
+    unsure = Answer(
+        question="q", text="Kutipan terdekat [1]", sources=(source(),), outcome=Outcome.UNSURE
+    )
+    assert render.chat_message(unsure).startswith("🟡 **Kurang yakin**")
+    assert "<h3>Ketentuan terdekat (1)</h3>" in render.sources_panel(unsure)
+    assert "**Kurang yakin**" in render.answer_markdown(unsure)
+    missing = Answer(question="q", text="Maaf.", outcome=Outcome.NOT_FOUND)
+    assert render.chat_message(missing).startswith("🔍 **Tidak ditemukan**")
+    plain = Answer(question="q", text="Paling sedikit 9 orang [1]", sources=(source(),))
+    message = render.chat_message(plain)
+    assert "Kurang yakin" not in message and "Tidak ditemukan" not in message
+    assert "<h3>Sumber (1)</h3>" in render.sources_panel(plain)

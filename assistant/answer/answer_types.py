@@ -83,9 +83,13 @@ _ASKS_TIME = re.compile(
     re.I,
 )
 _ASKS_WHO = re.compile(r"\bsiapa(?:kah)?\b|\boleh\s+siapa\b", re.I)
+# A yes/no question opens with a question word or a modal ("Apakah …", "Boleh nggak …",
+# "Wajibkah …") or ends with a tag ("…, nggak?", "… atau tidak?", "…, benar?").
+_MODAL = r"(?:boleh|bisa|dapat|wajib|harus|perlu|sah|masih|sudah|cukup)"
 _ASKS_YES_NO = re.compile(
-    r"^(?:apakah|apa\s+(?:boleh|bisa|wajib|harus)|bolehkah|bisakah|haruskah|wajibkah)\b"
-    r"|\b(?:boleh|bisa|wajib|harus|sah|benar|betul)\s*(?:nggak|gak|tidak|enggak|ga|atau\s+tidak)?\s*\?",
+    rf"^(?:apakah|apa(?:kah)?\s+{_MODAL}|bolehkah|bisakah|haruskah|wajibkah|perlukah"
+    rf"|{_MODAL}\s+(?:nggak|gak|enggak|ga|tidak|gitu)\b)\b"
+    r"|\b(?:nggak|gak|enggak|ga|tidak|bukan|kan|benar|betul|bener)\s*\?",
     re.I,
 )
 

@@ -50,6 +50,7 @@ class Context:
     outcome: Outcome
     superseded: tuple[Hit, ...] = ()
     mode: str = "extractive"
+    selection: extractive.Selection | None = None  # None: the fitted one
 
 
 def with_warnings(text: str, warnings: Sequence[str]) -> str:
@@ -114,7 +115,7 @@ def extractive_answer(ctx: Context, notice: str = "", outcome: Outcome | None = 
     outcome = outcome or ctx.outcome
     terms = question_terms(ctx.query.normal)
     draft = extractive.compose(
-        terms, ctx.hits, definitions=asked_term(ctx.query.normal) is not None
+        terms, ctx.hits, asked_term(ctx.query.normal) is not None, ctx.selection
     )
     if not draft.sources:
         return not_found(ctx, notice)
@@ -192,6 +193,7 @@ def answer(
     frequencies: Frequencies | None = None,
     superseded: Sequence[Hit] = (),
     decision: DecisionModel | None = None,
+    selection: extractive.Selection | None = None,
 ) -> Answer:
     """Decide, then answer with the model (if any) or extractively.
 
@@ -203,7 +205,9 @@ def answer(
     query = question if isinstance(question, Query) else prepare(question)
     evidence = assess(query, hits, named_missing, frequencies)
     outcome = (decision or default_model()).decide(evidence)
-    ctx = Context(asked or query.text, query, tuple(hits), outcome, tuple(superseded), mode)
+    ctx = Context(
+        asked or query.text, query, tuple(hits), outcome, tuple(superseded), mode, selection
+    )
     if outcome == Outcome.NOT_FOUND:
         return not_found(ctx)
     if model is None:

@@ -12,21 +12,21 @@ the corpus answers is the worst error, so it is kept for questions with almost n
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
 
+from .. import fitted
+from ..fitted import FITTED_FILE
 from ..retrieval.query import Query
 from ..retrieval.types import Hit
 from .answer_types import unstated
-from .extractive import split_units
+from .extractive import distinct, split_units
 from .terms import Frequencies, form_set, matches, question_terms
 from .types import Outcome
 
-FITTED_FILE = Path(__file__).resolve().parent.parent / "fitted.json"
 TOP = 3  # passages inspected for term coverage
 WIDE = 5  # passages inspected for figures and for the union coverage
 UNITS = 3  # best-matching ayat or sentences that must state the kind of figure asked
@@ -82,7 +82,9 @@ def assess(
     named_missing: int = 0,
     frequencies: Frequencies | None = None,
 ) -> Evidence:
-    """Measure the evidence for a question in its hits."""
+    """Measure the evidence for a question in its hits (a consolidated Pasal, its original and
+    its amending text count as one passage)."""
+    hits = distinct(hits)
     terms = question_terms(query.normal)
     scene = query.context_words
     weight = {t.word: CONTEXT_WEIGHT if t.word in scene else 1.0 for t in terms}
@@ -166,4 +168,4 @@ class DecisionModel:
 @cache
 def default_model(path: Path = FITTED_FILE) -> DecisionModel:
     """The model fitted by `python -m assistant.fit` (assistant/fitted.json)."""
-    return DecisionModel.from_dict(json.loads(path.read_text(encoding="utf-8"))["decision"])
+    return DecisionModel.from_dict(fitted.read("decision", path))

@@ -5,24 +5,48 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
 
+from .. import fitted as fitted_file
 from ..retrieval.types import Hit
 from .lead import Quoted
 from .sources import source_from_hit, status_weight
 from .terms import form_set, matches
 from .types import Source
 
-MAX_STATEMENTS = 4
-MAX_PER_PASSAGE = 2
-MAX_PASSAGES = 3
 CANDIDATES = 5  # hits whose text is searched for statements
-KEEP_RATIO = 0.45  # a further statement must score at least this share of the best one
-RANK_DECAY = 0.3  # a unit of the hit at 0-based rank r counts 1 / (1 + RANK_DECAY * r)
 MAX_CHARS = 420
 MAX_LIST_CHARS = 650
-ANNEX_WEIGHT = 0.6  # annexes (model articles of association, forms): the law is quoted first
 SAME = 0.8  # units sharing this share of their words say the same thing (a law and its copy)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """How many and which quotes an answer takes; fitted by `python -m assistant.fit_selection`."""
+
+    max_statements: int = 4
+    max_per_passage: int = 2
+    max_passages: int = 3
+    keep_ratio: float = 0.45  # a further statement must score at least this share of the best
+    rank_decay: float = 0.3  # a unit of the hit at 0-based rank r counts 1 / (1 + decay * r)
+    annex_weight: float = 0.6  # annexes (model articles of association, forms): law first
+
+    @classmethod
+    def fitted(cls, path: Path = fitted_file.FITTED_FILE) -> Selection:
+        """The defaults with the values `python -m assistant.fit_selection --write` saved."""
+        chosen = fitted_file.read("selection", path).get("options", {})
+        unknown = sorted(set(chosen) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ValueError(f"{path}: unknown selection options {unknown}; refit them")
+        return cls(**chosen)
+
+
+@cache
+def default_selection() -> Selection:
+    return Selection.fitted()
+
 
 _HEADING = re.compile(r"^\s*(?:(?:Pasal|PASAL)\s+\w+\s*$|(?:BAB|Bab|Bagian|BAGIAN|Paragraf)\s)")
 _EMPTY = re.compile(r"^(?:(?:Ayat|Huruf|Angka)\s+\(?\w+\)?\s*)?Cukup jelas\.?$", re.IGNORECASE)
@@ -130,17 +154,58 @@ def _same(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) >= SAME * min(len(a), len(b))
 
 
-def select(terms: Sequence[str], hits: Sequence[Hit], definitions: bool = False) -> list[Statement]:
+def _restates(consolidated: Hit, amending: Hit) -> bool:
+    """True if `consolidated` is the consolidated wording (teks berlaku) of the Pasal that the
+    amending text `amending` changed: the same rule, read without the amending wrapper."""
+    m = consolidated.meta
+    if m.get("part") != "teks_berlaku" or amending.meta.get("part") == "teks_berlaku":
+        return False
+    act = str(m.get("citation", "")).split(" Pasal ")[0]
+    return f"{act} Pasal {m.get('pasal')} " in str(amending.meta.get("amends") or "")
+
+
+def distinct(hits: Sequence[Hit]) -> list[Hit]:
+    """The hits without the texts a consolidated Pasal among them restates: its original
+    wording and the amending text it was read from (one rule, counted once)."""
+    current = [h for h in hits if h.meta.get("part") == "teks_berlaku"]
+    if not current:
+        return list(hits)
+
+    def restated(h: Hit) -> bool:
+        for c in current:
+            if _restates(c, h):
+                return True
+            same = (h.meta.get("doc_id"), h.meta.get("pasal")) == (
+                c.meta["doc_id"],
+                c.meta["pasal"],
+            )
+            if same and h.meta.get("part") == "batang_tubuh" and not h.meta.get("term"):
+                return True
+        return False
+
+    return [h for h in hits if not restated(h)]
+
+
+def select(
+    terms: Sequence[str],
+    hits: Sequence[Hit],
+    definitions: bool = False,
+    selection: Selection | None = None,
+) -> list[Statement]:
     """The best units of the top hits, in-force provisions and higher ranks first; a list of
     definitions only when the question asks what a term means."""
+    o = selection or default_selection()
     candidates = list(hits[:CANDIDATES])
     units = [split_units(h.text) for h in candidates]
     weights = _weights(terms, [u for us in units for u in us])
     scored: list[Statement] = []
+    kept = {h.id for h in distinct(candidates)}  # a consolidated Pasal is quoted, not its sources
     for rank, (hit, hit_units) in enumerate(zip(candidates, units)):
-        factor = status_weight(hit.meta) / (1 + RANK_DECAY * rank)
+        if hit.id not in kept:
+            continue
+        factor = status_weight(hit.meta) / (1 + o.rank_decay * rank)
         if str(hit.meta.get("path", "")).startswith("Lampiran"):
-            factor *= ANNEX_WEIGHT
+            factor *= o.annex_weight
         for unit in hit_units:
             if _glossary(unit) and not definitions:
                 continue
@@ -153,13 +218,13 @@ def select(terms: Sequence[str], hits: Sequence[Hit], definitions: bool = False)
     chosen: list[Statement] = []
     seen: list[frozenset[str]] = []
     for st in scored:
-        if len(chosen) >= MAX_STATEMENTS or st.score < KEEP_RATIO * scored[0].score:
+        if len(chosen) >= o.max_statements or st.score < o.keep_ratio * scored[0].score:
             break
         said = form_set(st.unit.text)
         ranks = [c.hit_rank for c in chosen]
-        if any(_same(said, s) for s in seen) or ranks.count(st.hit_rank) >= MAX_PER_PASSAGE:
+        if any(_same(said, s) for s in seen) or ranks.count(st.hit_rank) >= o.max_per_passage:
             continue  # no quote twice (the same rule in the law and in a circular, say)
-        if st.hit_rank not in ranks and len(set(ranks)) >= MAX_PASSAGES:
+        if st.hit_rank not in ranks and len(set(ranks)) >= o.max_passages:
             continue
         chosen.append(st)
         seen.append(said)
@@ -198,9 +263,14 @@ def _display(unit: Unit, terms: Sequence) -> str:
     return shorten(text, limit)
 
 
-def compose(terms: Sequence, hits: Sequence[Hit], definitions: bool = False) -> Draft:
+def compose(
+    terms: Sequence,
+    hits: Sequence[Hit],
+    definitions: bool = False,
+    selection: Selection | None = None,
+) -> Draft:
     """The chosen units, each with its citation and a marker [n], and their sources."""
-    statements = select(terms, hits, definitions)
+    statements = select(terms, hits, definitions, selection)
     markers: dict[int, int] = {}
     lines: list[str] = []
     quoted: list[Quoted] = []
@@ -210,7 +280,7 @@ def compose(terms: Sequence, hits: Sequence[Hit], definitions: bool = False) -> 
         hit = hits[st.hit_rank]
         label = statement_label(hit.meta, st.unit.ayat)
         lines.append(f"- {label}: {_display(st.unit, terms)} [{n}]")
-        quoted.append(Quoted(n, label, st.unit.text))
+        quoted.append(Quoted(n, label, st.unit.text, st.score))
         quotes.setdefault(st.hit_rank, []).append(" ".join(st.unit.text.split()))
     order = sorted(markers, key=markers.get)
     sources = tuple(source_from_hit(hits[r], markers[r], " … ".join(quotes[r])) for r in order)

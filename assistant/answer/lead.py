@@ -27,6 +27,7 @@ class Quoted:
     marker: int
     citation: str
     text: str
+    score: float = 0.0  # how well it matches the question (the best one leads)
 
 
 def _clauses(text: str) -> list[str]:
@@ -59,8 +60,9 @@ def _trim(clause: str, at: int) -> str:
 def lead_sentence(question: str, statements: Sequence[Quoted]) -> str:
     """The opening sentence for a question that asks a figure, deadline, count, who or yes/no
     ("" when it asks none of these or no statement states it)."""
+    best_first = sorted(statements, key=lambda st: -st.score)  # stable: shown order on ties
     for kind in asked_types(question):
-        for st in statements:
+        for st in best_first:
             for clause in _clauses(st.text):
                 m = kind.stated.search(clause)
                 if m:

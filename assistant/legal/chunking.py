@@ -3,7 +3,8 @@
 Ids come from the document id, the block label and the ayat range, never from positions:
 "uu-25-1992/pasal-6/1-2" (a Pasal with ayat always carries its range, "/3" for one ayat),
 "uu-25-1992/pasal-9" (no ayat), "uu-25-1992/penjelasan/pasal-6", "uu-25-1992/penjelasan/umum",
-"inpres-9-2025/kedua", "juklak-menkop-1-2025/bab-iii-angka-1". A repeated label gets "-2",
+"inpres-9-2025/kedua", "juklak-menkop-1-2025/bab-iii-angka-1", "uu-25-1992/teks-berlaku/pasal-6/1-2"
+(the consolidated wording of an amended Pasal). A repeated label gets "-2",
 "-3" in document order; a piece of an over-long ayat or block gets "/p1", "/p2".
 """
 
@@ -14,7 +15,16 @@ import re
 
 from .citation import citation_label, title
 from .definitions import definitions
-from .types import PART_BODY, PART_CLOSING, PART_PENJELASAN, Block, Chunk, Document, ParsedDocument
+from .types import (
+    PART_BODY,
+    PART_CLOSING,
+    PART_CURRENT,
+    PART_PENJELASAN,
+    Block,
+    Chunk,
+    Document,
+    ParsedDocument,
+)
 
 _TIER1 = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[a-z]|\d{1,2})[.)][ \t])")
 _TIER2 = re.compile(r"[.;:](?=\s)\s*|\n")
@@ -66,7 +76,7 @@ def _units(block: Block) -> list[tuple[str, int, int]]:
 
 def _pieces(block: Block, max_chars: int) -> list[tuple[int, int, str | None, str | None, str]]:
     """(start, end, ayat_start, ayat_end, id suffix) pieces of one block."""
-    units = _units(block) if block.part == PART_BODY and block.pasal else []
+    units = _units(block) if block.part in (PART_BODY, PART_CURRENT) and block.pasal else []
     if not units:
         spans = split_text(block.text, max_chars)
         if len(spans) == 1:
@@ -108,6 +118,8 @@ def _base_id(block: Block, label: str) -> str:
     if block.part == PART_PENJELASAN:
         rest = label.removeprefix("Penjelasan").strip()
         return f"penjelasan/{slug(rest)}" if rest else "penjelasan"
+    if block.part == PART_CURRENT:
+        return f"teks-berlaku/{slug(label)}"
     return slug(label)
 
 

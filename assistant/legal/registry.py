@@ -313,7 +313,11 @@ def _pasal_sentence(
     if ended is not None and (ended.change, ended.by) == (entry.change, entry.by):
         text = f"Untuk hal yang diatur pasal ini, kini berlaku: {entry.summary}."
     shown = entry.current_doc and entry.current_doc != doc_id and entry.change != "dihapus"
-    if shown and not registry.is_external(entry.current_doc):
+    if entry.current_doc == doc_id and entry.current_pasal and entry.change != "dihapus":
+        # consolidated: the act itself holds the wording in force (consolidate.py)
+        label = registry.label(doc_id)
+        text += f" Teks yang berlaku: {label} Pasal {entry.current_pasal} (teks berlaku)."
+    elif shown and not registry.is_external(entry.current_doc):
         where = registry.label(entry.current_doc)
         if entry.current_pasal:
             where += f" Pasal {entry.current_pasal}"
@@ -382,6 +386,11 @@ def chunk_status(
         rules.append(entry.summary)
     if ending is not None and len(rules) > 1 and all(e.by == ending.by for e in own):
         rules = rules[1:]  # the Pasal's own current rule says more than the act-wide one
+    if pasal and part == PART_BODY and document_alive:
+        # the body stays in force, but the Penjelasan shown beside it is the old one
+        for entry in registry.lookup(doc_id, pasal, PART_PENJELASAN):
+            if entry.pasal is not None and entry.part == PART_PENJELASAN:
+                warnings.append(_pasal_sentence(entry, registry, doc_id, ending))
     if pasal and document_alive:
         warnings += _superseded_sentences(registry.superseded_by(doc_id, pasal), registry)
     for entry in ([ending] if ending else []) + own:

@@ -9,6 +9,9 @@ PART_BODY = "batang_tubuh"  # the operative text: Pasal, diktum, numbered sectio
 PART_PENJELASAN = "penjelasan"  # the Elucidation (Umum or Pasal demi Pasal)
 PART_PREAMBLE = "pembukaan"  # title, Menimbang, Mengingat, Memutuskan
 PART_CLOSING = "penutup"  # signatures, promulgation, attachments not otherwise structured
+PART_CURRENT = (
+    "teks_berlaku"  # consolidated wording of a Pasal another act changed (consolidate.py)
+)
 
 KIND_REGULATION = "regulation"
 KIND_PROGRAM = "program"

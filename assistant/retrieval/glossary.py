@@ -32,21 +32,38 @@ _TAIL = re.compile(
 _LEAD = re.compile(
     r"^(?:(?:yang\s+)?dimaksud(?:\s+dengan)?|dengan|dari|sebuah|suatu|istilah|kata)\s+", re.I
 )
+# "apa bedanya A dan B", "perbedaan antara A dengan B": the meaning of both terms is asked
+_COMPARES = re.compile(
+    r"\b(?:per)?beda(?:an|nya)?\s+(?:antara\s+)?(?P<a>[^?.,:;!()]+?)"
+    r"\s+(?:dan|dengan|sama|ama|vs\.?|versus)\s+(?P<b>[^?.,:;!()]+)",
+    re.I,
+)
 # how general an act is, by the prefix of its id: the most general defining act answers first
 GENERALITY = {"uu": 0, "perppu": 0, "pp": 1, "perpres": 2, "inpres": 3}
 OTHER_ACTS = 4
 
 
-def asked_term(question: str) -> str | None:
-    """The term a question asks the meaning of, lowercased; None if it asks nothing of the kind."""
+def _clean(term: str) -> str:
+    term = " ".join(_LEAD.sub("", _TAIL.sub("", term.strip())).split())
+    return term if term and len(words(term)) <= 8 else ""
+
+
+def asked_terms(question: str) -> tuple[str, ...]:
+    """The terms a question asks the meaning of, lowercased (two when it asks how they differ)."""
     for sentence in re.split(r"(?<=[?!.])\s+", normalise(question)):
+        m = _COMPARES.search(sentence)
+        if m and (pair := tuple(t for t in (_clean(m["a"]), _clean(m["b"])) if t)):
+            return pair
         m = _ASKS.search(sentence) or _ASKS_AFTER.search(sentence.strip())
-        if m:
-            term = _LEAD.sub("", _TAIL.sub("", m.group("term").strip()))
-            term = " ".join(term.split())
-            if term and len(words(term)) <= 8:
-                return term
-    return None
+        if m and (term := _clean(m.group("term"))):
+            return (term,)
+    return ()
+
+
+def asked_term(question: str) -> str | None:
+    """The (first) term a question asks the meaning of; None if it asks nothing of the kind."""
+    terms = asked_terms(question)
+    return terms[0] if terms else None
 
 
 def _key(text: str) -> tuple[str, ...]:

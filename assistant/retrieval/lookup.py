@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .vocabulary import Vocabulary, alias_spans
 
 PENJELASAN = "penjelasan"
+CURRENT = "teks_berlaku"  # legal.types.PART_CURRENT: the consolidated wording of a Pasal
 
 # Words people write for a kind of regulation → the doc-id prefix used in the corpus.
 TYPE_WORDS = {
@@ -209,12 +210,15 @@ def find_references(
     return [r for _, r in sorted(refs, key=lambda x: x[0])]
 
 
-def _ayat_key(slot: Slot, ayat: str | None) -> tuple[int, int]:
+def _ayat_key(slot: Slot, ayat: str | None) -> tuple[int, int, int]:
+    """The consolidated wording (teks berlaku) of an amended Pasal before its original text,
+    then the asked ayat's group, then document order."""
+    current = 0 if slot.part == CURRENT else 1
     if ayat is None or not slot.ayat_start.isdigit():
-        return (1, slot.order)
+        return (current, 1, slot.order)
     end = slot.ayat_end if slot.ayat_end.isdigit() else slot.ayat_start
     inside = int(slot.ayat_start) <= int(ayat) <= int(end)
-    return (0 if inside else 1, slot.order)
+    return (current, 0 if inside else 1, slot.order)
 
 
 def provision_ids(ref: Reference, catalog: Catalog) -> list[str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
+from .. import fitted as fitted_file
 from .types import Filters
 
 NOT_IN_FORCE = frozenset({"dicabut", "dibatalkan", "tidak_berlaku", "dihapus"})
@@ -32,6 +34,7 @@ class RetrievalOptions:
     section_cap: int = 3  # >0: at most this many chunks of one section ahead of other sections
     status_ranking: bool = True
     follow_amendments: bool = True  # an amended provision pulls in the text that amended it
+    source_after_current: bool = True  # a consolidated Pasal pulls its amending text behind it
     stemming: bool = True
     context_in_lexical: float = 1.0  # weight of the context header in BM25 (0 = left out)
     penjelasan_in_lexical: float = 0.5  # weight of a Pasal's Penjelasan in its BM25 text
@@ -51,6 +54,16 @@ class RetrievalOptions:
     part_weights: Mapping[str, float] = field(
         default_factory=lambda: {"pembukaan": 0.7, "penutup": 0.85}
     )
+
+    @classmethod
+    def fitted(cls, path: Path = fitted_file.FITTED_FILE) -> RetrievalOptions:
+        """The defaults with the weights fitted by `python -m assistant.fit_retrieval --write`."""
+        chosen = fitted_file.read("retrieval", path).get("options", {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(chosen) - known)
+        if unknown:
+            raise ValueError(f"{path}: unknown retrieval options {unknown}; refit them")
+        return replace(cls(), **chosen)
 
 
 def matches(meta: dict, filters: Filters | None) -> bool:

@@ -10,9 +10,10 @@ import numpy as np
 
 from ..language import Speller
 from .fusion import rrf
-from .glossary import asked_term, rank_definitions
+from .glossary import asked_terms, rank_definitions
 from .lexical import BM25
 from .lookup import (
+    CURRENT,
     Catalog,
     Reference,
     build_catalog,
@@ -201,7 +202,7 @@ class HybridRetriever:
         window = self._unpenalised(scored, o)
         if o.follow_amendments and self.registry is not None:
             order = self._counterparts(order, window, mask, signals, scores)
-            head = self._follow(order[: k + 5], mask, signals, scores)
+            head = self._follow(order[: k + 5], mask, signals, scores, o)
             order = head + [cid for cid in order[k + 5 :] if cid not in set(head)]
         hits = [self._hit(cid, scores.get(cid, 0.0), signals.get(cid, {})) for cid in order[:k]]
         shown = {h.id for h in hits}
@@ -274,14 +275,17 @@ class HybridRetriever:
         return sorted(scored, key=lambda x: -x[1])
 
     def _defining(self, query: str, refs: list[Reference]) -> list[str]:
-        """The definition units of the term the question asks the meaning of, best first."""
-        term = asked_term(query)
-        if term is None:
-            return []
-        spelled = expand_abbreviations(term, self.vocab)
-        expansions = [spelled[spelled.find("(") + 1 : -1]] if spelled != term else []
+        """The definition units of the terms the question asks the meaning of, best first (when
+        it compares two terms, their best definitions take turns)."""
         named = {d for r in refs for d in r.doc_ids}
-        return rank_definitions(term, self._definitions, named, expansions)
+        ranked = []
+        for term in asked_terms(query):
+            spelled = expand_abbreviations(term, self.vocab)
+            expansions = [spelled[spelled.find("(") + 1 : -1]] if spelled != term else []
+            ranked.append(rank_definitions(term, self._definitions, named, expansions))
+        longest = max(map(len, ranked), default=0)
+        turns = [ids[i] for i in range(longest) for ids in ranked if i < len(ids)]
+        return list(dict.fromkeys(turns))
 
     def _lookup(self, refs: list[Reference]) -> list[str]:
         """Chunk ids of the referenced provisions; a Pasal a later act inserted ("Pasal 44A UU
@@ -313,7 +317,9 @@ class HybridRetriever:
     def _passes(self, cid: str, mask: np.ndarray | None) -> bool:
         return mask is None or bool(mask[self.position[cid]])
 
-    def _follow(self, order: list[str], mask, signals: dict, scores: dict) -> list[str]:
+    def _follow(
+        self, order: list[str], mask, signals: dict, scores: dict, o: RetrievalOptions
+    ) -> list[str]:
         """After each amended or deleted provision, the chunks of the text that now holds the rule."""
         out: list[str] = []
         for cid in order:
@@ -328,6 +334,21 @@ class HybridRetriever:
             for target in current:
                 signals.setdefault(target, {})["amends"] = cid
                 scores.setdefault(target, scores.get(cid, 0.0))
+            if meta.get("part") == CURRENT and o.source_after_current:
+                # the amending text the consolidated wording was read from, right behind it
+                source = {**meta, "part": "batang_tubuh"}
+                current = [
+                    t
+                    for t in self._current_chunks(source)
+                    if t not in out
+                    and self.metas[self.position[t]].get("part") != CURRENT
+                    and self._passes(t, mask)
+                ]
+                for target in current:
+                    scores.setdefault(target, scores.get(cid, 0.0))
+                    signals.setdefault(target, {})["source_of"] = cid
+                out += [cid] + [t for t in current if t not in out] if cid not in out else []
+                continue
             # the text in force goes first, unless the amended provision itself was asked for
             asked = "lookup" in signals.get(cid, {})
             for item in ([cid] + current) if asked else (current + [cid]):
@@ -340,6 +361,13 @@ class HybridRetriever:
         annulled Pasal leads to its counterpart and, if that was amended, on to the amendment."""
         out: list[str] = []
         penjelasan = meta.get("part") == PENJELASAN
+        if meta.get("part") == "batang_tubuh":  # the act's own consolidated wording first
+            pasal = str(meta["pasal"]).upper()
+            out += [
+                s.id
+                for s in self.catalog.slots
+                if s.part == CURRENT and s.doc_id == meta["doc_id"] and s.pasal == pasal
+            ]
         for entry in self.registry.lookup(meta["doc_id"], meta["pasal"], meta.get("part") or None):
             if entry.pasal is None or not entry.current_doc or not entry.current_pasal:
                 continue
@@ -427,4 +455,10 @@ def build_retriever(settings, index, embedder) -> HybridRetriever:
         if settings.retrieval_mode in {m.value for m in RetrievalMode}
         else "hybrid"
     )
-    return HybridRetriever(index, embedder, mode=RetrievalMode(mode), registry=load_registry())
+    return HybridRetriever(
+        index,
+        embedder,
+        mode=RetrievalMode(mode),
+        options=RetrievalOptions.fitted(),
+        registry=load_registry(),
+    )
