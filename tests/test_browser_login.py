@@ -10,8 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
-from ui_index import small_index  # noqa: F401  (fixture)
+from test_browser import CHROMIUM, CHROMIUM_ARGS
+from ui_index import (
+    _free_port,
+    small_index,  # noqa: F401  (fixture)
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
