@@ -566,3 +566,13 @@ def test_a_consolidated_pasal_is_quoted_instead_of_its_wrapper_and_original():
     draft = draft_of(terms.question_terms("Berapa orang minimal pendiri koperasi primer?"), hits)
     assert [s.id for s in draft.sources] == [current.id]
     assert "9 (sembilan) orang" in draft.lines[0]
+
+
+def test_a_quote_narrowed_to_its_ayat_keeps_the_amending_act_in_its_citation():
+    consolidated = "UU 25/1992 Pasal 6 ayat (1)–(2), sebagaimana diubah UU 11/2020 Pasal 86 angka 1"
+    assert extractive.statement_label({"citation": consolidated}, "1") == (
+        "UU 25/1992 Pasal 6 ayat (1), sebagaimana diubah UU 11/2020 Pasal 86 angka 1"
+    )
+    assert extractive.statement_label({"citation": "UU 25/1992 Pasal 6 ayat (1)–(2)"}, "2") == (
+        "UU 25/1992 Pasal 6 ayat (2)"
+    )

@@ -245,9 +245,12 @@ def statement_label(meta: dict, ayat: str | None) -> str:
     """Citation of a statement, narrowed to its ayat when the passage spans several."""
     citation = str(meta.get("citation") or meta.get("label") or "")
     if ayat and meta.get("part") != "penjelasan":
-        base = re.match(r"^(.*?Pasal\s+\S+)", citation)
+        base = re.match(r"^(.*?Pasal\s+[^\s,]+)", citation)
         if base:
-            return f"{base.group(1)} ayat ({ayat})"
+            # what follows the provision stays: ", sebagaimana diubah UU 11/2020 Pasal 86 angka 1"
+            rest = citation[base.end() :].split(", ", 1)
+            tail = f", {rest[1]}" if len(rest) == 2 else ""
+            return f"{base.group(1)} ayat ({ayat}){tail}"
     return citation
 
 
