@@ -118,7 +118,8 @@ def _share(num: int, den: int) -> float:
     return round(num / den, 4) if den else 0.0
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile of latencies, rounded to 0.1."""
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -163,7 +164,7 @@ def summarise(results: Sequence[Result]) -> dict:
         ),
         "expected_points_rate": round(sum(scored) / len(scored), 4) if scored else 0.0,
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
-        "latency_ms_p95": _percentile(latencies, 0.95),
+        "latency_ms_p95": percentile(latencies, 0.95),
         "by_kind": {
             kind: {
                 "n": len(rows),

@@ -15,11 +15,11 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from . import fitted
 from .answer.decision import FEATURES, FITTED_FILE, DecisionModel, Evidence, assess
 from .answer.types import Outcome
 from .eval import UNANSWERABLE, load_questions
@@ -176,16 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{model.not_found_below}"
     )
     if args.write:
-        fitted = json.loads(FITTED_FILE.read_text()) if FITTED_FILE.exists() else {}
-        fitted["decision"] = model.to_dict() | {
+        values = model.to_dict() | {
             "cross_validated": cv,
-            "fitted_on": [p.name for p in args.qa],
-            "date": date.today().isoformat(),
             "cost": {str(k): {str(o): c for o, c in v.items()} for k, v in COST.items()},
-            "refit": "python -m assistant.fit --write",
         }
-        FITTED_FILE.write_text(json.dumps(fitted, indent=1, ensure_ascii=False) + "\n")
-        print(f"written: {FITTED_FILE}")
+        fitted.save("decision", values, args.qa, "assistant.fit")
     return 0
 
 

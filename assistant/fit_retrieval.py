@@ -20,7 +20,6 @@ import json
 import random
 import sys
 from dataclasses import replace
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -153,17 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     print("in-sample best: ", json.dumps(_figures(table[best])), candidates[best])
     print("adopted:        ", report["adopted"], chosen)
     if args.write:
-        fitted_file.write(
-            "retrieval",
-            {
-                "options": chosen,
-                "cross_validated": report,
-                "fitted_on": [p.name for p in args.qa],
-                "date": date.today().isoformat(),
-                "refit": "python -m assistant.fit_retrieval --write",
-            },
-        )
-        print(f"written: {fitted_file.FITTED_FILE}")
+        values = {"options": chosen, "cross_validated": report}
+        fitted_file.save("retrieval", values, args.qa, "assistant.fit_retrieval")
     return 0
 
 

@@ -16,7 +16,6 @@ import argparse
 import json
 import sys
 from dataclasses import asdict, replace
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -112,17 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(report), asdict(chosen))
     if args.write:
-        fitted_file.write(
-            "selection",
-            {
-                "options": asdict(chosen),
-                "cross_validated": report,
-                "fitted_on": [p.name for p in args.qa],
-                "date": date.today().isoformat(),
-                "refit": "python -m assistant.fit_selection --write",
-            },
-        )
-        print(f"written: {fitted_file.FITTED_FILE}")
+        values = {"options": asdict(chosen), "cross_validated": report}
+        fitted_file.save("selection", values, args.qa, "assistant.fit_selection")
     return 0
 
 

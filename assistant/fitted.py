@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 FITTED_FILE = Path(__file__).resolve().parent / "fitted.json"
@@ -24,3 +26,17 @@ def write(section: str, values: dict, path: Path = FITTED_FILE) -> None:
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data[section] = values
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def save(section: str, values: dict, fitted_on: Sequence[Path], command: str) -> None:
+    """Write a fitting command's result with where it came from and how to redo it."""
+    write(
+        section,
+        values
+        | {
+            "fitted_on": [p.name for p in fitted_on],
+            "date": date.today().isoformat(),
+            "refit": f"python -m {command} --write",
+        },
+    )
+    print(f"written: {FITTED_FILE}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,20 @@ def _isolated_state(tmp_path, monkeypatch):
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings.from_env(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def demo_settings(settings) -> Settings:
+    """Settings whose model name is the hashing embedder's."""
+    return replace(settings, model="embed-demo")
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """A writable copy of the fixture corpus (tests/fixtures/corpus)."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "corpus", dest)
+    return dest
 
 
 @pytest.fixture

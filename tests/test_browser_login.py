@@ -3,66 +3,23 @@ and the app answers once logged in."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
-from pathlib import Path
-
 import pytest
 from test_browser import CHROMIUM, CHROMIUM_ARGS
 from ui_index import (
-    _free_port,
+    run_app,
     small_index,  # noqa: F401  (fixture)
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
 LOGIN = ("dekopin", "rahasia")
 
 
 @pytest.fixture(scope="module")
 def server(small_index, model_cache):  # noqa: F811
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_DATA_DIR=str(small_index.data_dir),
-        ASSISTANT_MODEL_CACHE=str(model_cache),
-        ASSISTANT_PORT=str(port),
-        ASSISTANT_AUTH_USER=LOGIN[0],
-        ASSISTANT_AUTH_PASSWORD=LOGIN[1],
-        HF_HUB_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        GRADIO_ANALYTICS_ENABLED="False",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    ready = threading.Event()
-    lines: list[str] = []
-
-    def pump():
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Siap dalam"):
-                ready.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    try:
-        assert ready.wait(240), "app did not start:\n" + "".join(lines)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    login = {"ASSISTANT_AUTH_USER": LOGIN[0], "ASSISTANT_AUTH_PASSWORD": LOGIN[1]}
+    with run_app(small_index, model_cache, login) as app:
+        yield app.url
 
 
 def test_login_page_then_the_app_answers(server):

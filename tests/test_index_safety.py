@@ -4,7 +4,6 @@ two ingestions at once, a damaged or missing Chroma store. Real embedded Chroma,
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -18,19 +17,6 @@ from assistant.index import READY, Index
 from assistant.locking import ingest_lock
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-
-
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    dest = tmp_path / "corpus"
-    shutil.copytree(FIXTURES, dest)
-    return dest
-
-
-@pytest.fixture
-def demo_settings(settings):
-    return replace(settings, model="embed-demo")
 
 
 def ingest(corpus, settings, embedder, rebuild=False):

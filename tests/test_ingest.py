@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -16,18 +15,6 @@ from assistant.documents.loader import load_document
 from assistant.errors import DocumentError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
-
-
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    dest = tmp_path / "corpus"
-    shutil.copytree(FIXTURES, dest)
-    return dest
-
-
-@pytest.fixture
-def demo_settings(settings):
-    return replace(settings, model="embed-demo")
 
 
 def ingest(corpus, settings, embedder):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,21 +9,8 @@ from conftest import DemoLazyEmbedder
 
 from assistant import cli, pipeline
 
-FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 UU = "uu-99-2030-koperasi-contoh.md"
 PLAIN = "Pasal 1\nKoperasi {n} didirikan oleh anggota.\n\nPasal 2\nAnggota {n} membayar simpanan.\n"
-
-
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    dest = tmp_path / "corpus"
-    shutil.copytree(FIXTURES, dest)
-    return dest
-
-
-@pytest.fixture
-def demo_settings(settings):
-    return replace(settings, model="embed-demo")
 
 
 def ingest(paths, settings, embedder):

@@ -4,7 +4,6 @@ normalised, and a document's unverified status is never shown as in force."""
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from dataclasses import replace
 from pathlib import Path
@@ -24,18 +23,6 @@ UU = FIXTURES / "uu-99-2030-koperasi-contoh.md"
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def demo_settings(settings):
-    return replace(settings, model="embed-demo")
-
-
-@pytest.fixture
-def corpus(tmp_path) -> Path:
-    dest = tmp_path / "corpus"
-    shutil.copytree(FIXTURES, dest)
-    return dest
 
 
 def test_index_state_and_lock_are_user_only(corpus, demo_settings, embed_demo):

@@ -52,9 +52,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def run_app(settings: Settings, model_cache: Path):
-    """`python app.py` over `settings` in a subprocess on a free port; yields its URL, settings,
-    reported start-up time and wall-clock start-up time; stops it afterwards."""
+def run_app(settings: Settings, model_cache: Path, extra_env: dict[str, str] | None = None):
+    """`python app.py` over `settings` (and `extra_env`) in a subprocess on a free port; yields
+    its URL, settings, reported start-up time and wall-clock start-up time; stops it afterwards."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(
@@ -65,6 +65,7 @@ def run_app(settings: Settings, model_cache: Path):
         ANONYMIZED_TELEMETRY="False",
         GRADIO_ANALYTICS_ENABLED="False",
     )
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         [sys.executable, str(HERE.parent / "app.py")],
         cwd=HERE.parent,

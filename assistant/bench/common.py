@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..config import Settings
+from ..eval import percentile
 
 SHARED_EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 DEFAULT_QA = (SHARED_EVAL / "dev.jsonl", SHARED_EVAL / "dev2.jsonl")
@@ -29,15 +30,6 @@ def rss_mb() -> float:
     import psutil
 
     return round(psutil.Process().memory_info().rss / 2**20, 1)
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (the same rule as the eval command's p95)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    pos = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return round(ordered[pos], 1)
 
 
 def latency_summary(ms: Sequence[float]) -> dict:
