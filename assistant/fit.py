@@ -99,7 +99,8 @@ def fit_model(xs: np.ndarray, y: np.ndarray) -> DecisionModel:
     """Logistic regression on standardised features, thresholds of least cost in-sample."""
     from sklearn.linear_model import LogisticRegression
 
-    means = xs.mean(axis=0)
+    means = np.nanmean(xs, axis=0)
+    xs = np.where(np.isnan(xs), means, xs)  # an absent score counts as average
     scales = xs.std(axis=0)
     scales[scales == 0] = 1.0
     lr = LogisticRegression(C=C, max_iter=1000).fit((xs - means) / scales, y)

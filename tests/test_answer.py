@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 
 import pytest
 from langchain_core.language_models.fake_chat_models import (
@@ -301,6 +303,22 @@ def test_three_outcomes_from_one_probability():
     assert model.decide(ev(0.5)) == Outcome.UNSURE  # p = 0.5
     assert model.decide(ev(0.2)) == Outcome.NOT_FOUND  # p = 0.05
     assert decision.DecisionModel.from_dict(model.to_dict()) == model
+
+
+def test_a_score_no_hit_carries_counts_as_average_not_as_zero(hits):
+    # keyword-only retrieval gives no dense cosine: that is no evidence either way, whereas
+    # reading it as 0 put a question 13 standard deviations below the fitted mean (a refusal)
+    n = len(decision.FEATURES)
+    dense_only = tuple(1.0 if f == "dense" else 0.0 for f in decision.FEATURES)
+    model = decision.DecisionModel(dense_only, 1.0, (0.85,) * n, (0.05,) * n, 0.6, 0.2)
+    evidence = decision.assess(q("Koperasi sekunder dibentuk oleh berapa koperasi?"), hits)
+    assert evidence.dense is None and evidence.lexical is None  # the fixture hits carry no scores
+    assert model.probability(evidence) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    assert model.decide(evidence) == Outcome.ANSWER
+    scored = [replace(hits[0], signals={"dense_score": 0.70}), *hits[1:]]
+    assert model.decide(decision.assess(q("Koperasi sekunder dibentuk?"), scored)) == (
+        Outcome.NOT_FOUND
+    )
 
 
 def test_the_fitted_model_matches_the_features_and_records_how_it_was_fitted():

@@ -48,13 +48,17 @@ class Evidence:
     unstated: float  # kinds of figure asked (percentage, money, time, count) no passage states
     lookup: float  # 1 when a provision the question names explicitly was found
     definition: float  # 1 when the definition of the term asked was found
-    dense: float  # best dense cosine of the retrieved passages
-    lexical: float  # best BM25 score of the top passages per asked term
+    # best dense cosine of the retrieved passages, best BM25 score of the top passages per asked
+    # term; None when no hit carries that score (keyword-only or vector-only retrieval, hits made
+    # by hand): the model then reads the feature as average, evidence neither way
+    dense: float | None
+    lexical: float | None
 
     terms: int = 0  # content words of the question (none: nothing to look for); not weighed
 
     def vector(self) -> list[float]:
-        return [float(getattr(self, name)) for name in FEATURES]
+        """The features in FEATURES order; an absent score is NaN."""
+        return [math.nan if (v := getattr(self, name)) is None else float(v) for name in FEATURES]
 
 
 FEATURES = tuple(f.name for f in fields(Evidence) if f.name != "terms")
@@ -71,9 +75,9 @@ def _idf(term, frequencies: Frequencies | None) -> float:
     return math.log((frequencies.total + 1) / (frequencies.share(term) * frequencies.total + 1))
 
 
-def _best(hits: Sequence[Hit], key: str) -> float:
+def _best(hits: Sequence[Hit], key: str) -> float | None:
     values = [h.signals.get(key) for h in hits]
-    return max((float(v) for v in values if isinstance(v, int | float)), default=0.0)
+    return max((float(v) for v in values if isinstance(v, int | float)), default=None)
 
 
 def assess(
@@ -119,7 +123,7 @@ def assess(
         lookup=float(any(h.signals.get("lookup") for h in top)),
         definition=float(any(h.signals.get("definition") for h in top)),
         dense=_best(hits[:HITS], "dense_score"),
-        lexical=_best(top, "bm25") / (len(terms) + 1),
+        lexical=None if (bm25 := _best(top, "bm25")) is None else bm25 / (len(terms) + 1),
         terms=len(terms),
     )
 
@@ -136,10 +140,12 @@ class DecisionModel:
     not_found_below: float  # under this one: "tidak ditemukan"
 
     def probability(self, ev: Evidence) -> float:
-        """Probability that the corpus answers the question."""
+        """Probability that the corpus answers the question (an absent feature counts as its
+        training mean)."""
         z = self.bias + sum(
             w * (x - m) / s
             for w, x, m, s in zip(self.weights, ev.vector(), self.means, self.scales)
+            if not math.isnan(x)
         )
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
