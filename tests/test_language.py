@@ -56,6 +56,10 @@ def test_chat_spellings_are_written_out():
         "berapa orang yang harus ada untuk bikin koperasi?"
     )
     assert spell_chat("Gmn klo tdk RAT") == "bagaimana kalau tidak RAT"
+    assert (
+        spell_chat("RAT hrs diadain kpn sih, mksd aku") == "RAT harus diadain kapan sih, maksud aku"
+    )
+    assert spell_chat("kdmp tuh apaan") == "kdmp itu apa"
     assert spell_chat("organisasi") == "organisasi"  # whole words only
 
 

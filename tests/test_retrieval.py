@@ -446,6 +446,12 @@ def test_questions_asking_what_terms_mean():
         "simpanan pokok",
         "simpanan wajib",
     )
+    # chat forms: particles after "apa", the asking word before the term, "maksudnya apa ya"
+    assert asked_term("apa sih artinya usaha mikro") == "usaha mikro"
+    assert asked_term("koperasi sekunder itu maksudnya apa ya") == "koperasi sekunder"
+    assert asked_term("KDMP itu apa sih") == "kdmp"
+    assert asked_term("Apa yang dimaksud dengan pengertian koperasi primer?") == "koperasi primer"
+    assert asked_term("maksudnya apa ya?") is None  # no term is named
 
 
 def test_consolidated_pasal_goes_first_with_its_amending_text_behind(settings, embed_demo):

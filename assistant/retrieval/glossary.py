@@ -19,10 +19,16 @@ _ASKS = re.compile(
     r"|\bmaksud(?:nya)?(?:\s+dari)?)\s+(?P<term>[^?.,:;!()]+)",
     re.I,
 )
+_PARTICLES = r"(?:\s+(?:sih|ya|yah|dong|deh|nih|kah|sebenarnya))*"
 _ASKS_AFTER = re.compile(
     r"^(?P<term>[^?.,:;!()]{2,80}?)\s+(?:itu\s+)?(?:apa|artinya\s+apa|maksudnya\s+apa"
-    r"|adalah|yaitu|ialah)\s*(?:\?|:|\.\.\.|…|_+)?\s*$",
+    r"|adalah|yaitu|ialah)" + _PARTICLES + r"\s*(?:\?|:|\.\.\.|…|_+)?\s*$",
     re.I,
+)
+# words that ask or fill, never a term on their own ("maksudnya apa ya" leaves "apa ya")
+_NOT_TERMS = frozenset(
+    "apa apakah ya yah sih dong deh nih kah itu tuh sebenarnya maksud maksudnya arti artinya"
+    " pengertian definisi".split()
 )
 # words after the term that only say where to look or ask again
 _TAIL = re.compile(
@@ -30,7 +36,9 @@ _TAIL = re.compile(
     re.I,
 )
 _LEAD = re.compile(
-    r"^(?:(?:yang\s+)?dimaksud(?:\s+dengan)?|dengan|dari|sebuah|suatu|istilah|kata)\s+", re.I
+    r"^(?:(?:(?:yang\s+)?dimaksud(?:\s+dengan)?|dengan|dari|sebuah|suatu|istilah|kata"
+    r"|artinya|arti|maksudnya|maksud|pengertian|definisi)\s+)+",
+    re.I,
 )
 # "apa bedanya A dan B", "perbedaan antara A dengan B": the meaning of both terms is asked
 _COMPARES = re.compile(
@@ -45,7 +53,9 @@ OTHER_ACTS = 4
 
 def _clean(term: str) -> str:
     term = " ".join(_LEAD.sub("", _TAIL.sub("", term.strip())).split())
-    return term if term and len(words(term)) <= 8 else ""
+    if not term or set(words(term)) <= _NOT_TERMS:
+        return ""
+    return term if len(words(term)) <= 8 else ""
 
 
 def asked_terms(question: str) -> tuple[str, ...]:
@@ -54,9 +64,9 @@ def asked_terms(question: str) -> tuple[str, ...]:
         m = _COMPARES.search(sentence)
         if m and (pair := tuple(t for t in (_clean(m["a"]), _clean(m["b"])) if t)):
             return pair
-        m = _ASKS.search(sentence) or _ASKS_AFTER.search(sentence.strip())
-        if m and (term := _clean(m.group("term"))):
-            return (term,)
+        for m in (_ASKS.search(sentence), _ASKS_AFTER.search(sentence.strip())):
+            if m and (term := _clean(m.group("term"))):
+                return (term,)
     return ()
 
 
