@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.write:
         values = model.to_dict() | {
+            "embedding_model": assistant.settings.model,
             "cross_validated": cv,
             "cost": {str(k): {str(o): c for o, c in v.items()} for k, v in COST.items()},
         }

@@ -8,6 +8,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from . import ingest as ingest_mod
+from .answer.decision import default_model
 from .config import Settings
 from .index import Index
 from .legal.types import DocMeta
@@ -205,6 +206,7 @@ class Assistant:
         self.retriever = retriever
         self.chat_model = chat_model
         self.frequencies = frequencies  # word counts over the index, for the refusal decision
+        self.decision = default_model().for_embedder(settings.model)
 
     @classmethod
     def from_settings(
@@ -269,6 +271,7 @@ class Assistant:
             named_missing=self._named_missing(query.normal, filters),
             frequencies=self.frequencies,
             superseded=self._superseded(hits),
+            decision=self.decision,
         )
         answer = compose.add_warnings(answer, self._named_ended(query.normal, filters))
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)

@@ -254,6 +254,57 @@ def test_unrelated_changed_hit_does_not_warn(hits):
     assert answer.warnings == ()
 
 
+def definition_hit(cid, text, citation, term, **signals):
+    h = hit(cid, text, citation, pasal="1", **signals)
+    return replace(h, meta=h.meta | {"term": term})
+
+
+def test_a_definition_question_opens_with_the_definition_the_retriever_found():
+    # made-up definitions in our own words; "Pengertian" elsewhere must not outrank them
+    primary = definition_hit(
+        "uu-a/pasal-1/angka-3",
+        "3. Koperasi Primer adalah koperasi yang anggotanya orang-seorang.",
+        "UU A Pasal 1 angka 3",
+        "Koperasi Primer",
+        definition=1,
+    )
+    secondary = definition_hit(
+        "uu-a/pasal-1/angka-4",
+        "4. Koperasi Sekunder adalah koperasi yang anggotanya koperasi.",
+        "UU A Pasal 1 angka 4",
+        "Koperasi Sekunder",
+        definition=2,
+    )
+    noise = hit(
+        "juklak/bab-i",
+        "Pengertian umum dan pengertian istilah koperasi primer dan koperasi sekunder dalam "
+        "petunjuk ini mengikuti pengertian undang-undang.",
+        "Juklak BAB I",
+    )
+    answer = compose.answer(
+        "apa bedanya koperasi primer dan sekunder?", [noise, primary, secondary]
+    )
+    assert answer.text.startswith(
+        "Menurut UU A Pasal 1 angka 3: Koperasi Primer adalah koperasi yang anggotanya "
+        "orang-seorang [1]."
+    )
+    assert [s.id for s in answer.sources][:2] == ["uu-a/pasal-1/angka-3", "uu-a/pasal-1/angka-4"]
+
+
+def test_annex_quotes_come_after_the_provisions(hits):
+    model_ad = hit(
+        "juklak/lampiran-8-pasal-16",
+        "Pasal 16\n(1) Pengurus koperasi bertugas mengelola usaha koperasi menurut contoh ini.",
+        "Juklak Lampiran Nomor 8 Pasal 16",
+    )
+    model_ad = replace(model_ad, meta=model_ad.meta | {"path": "Lampiran Nomor 8 > Pasal 16"})
+    # the annex ranks first and its weight is not lowered here: the order alone puts it last
+    every = extractive.Selection(keep_ratio=0.0, annex_weight=1.0)
+    answer = compose.answer("Apa tugas pengurus koperasi?", [model_ad, hits[0]], selection=every)
+    ids = [s.id for s in answer.sources]
+    assert ids.index("uu-a/pasal-30") < ids.index("juklak/lampiran-8-pasal-16")
+
+
 # --- the decision: answer, kurang yakin, tidak ditemukan -------------------------------------
 
 
@@ -303,6 +354,19 @@ def test_three_outcomes_from_one_probability():
     assert model.decide(ev(0.5)) == Outcome.UNSURE  # p = 0.5
     assert model.decide(ev(0.2)) == Outcome.NOT_FOUND  # p = 0.05
     assert decision.DecisionModel.from_dict(model.to_dict()) == model
+
+
+def test_another_embedders_cosines_are_not_read_on_the_fitted_scale():
+    n = len(decision.FEATURES)
+    dense_only = tuple(1.0 if f == "dense" else 0.0 for f in decision.FEATURES)
+    fitted = decision.DecisionModel(
+        dense_only, 1.0, (0.85,) * n, (0.05,) * n, 0.6, 0.2, embedding_model="e5"
+    )
+    values = dict.fromkeys(decision.FEATURES, 0.0) | {"dense": 0.3}  # a low cosine elsewhere
+    evidence = decision.Evidence(**values, terms=3)
+    assert fitted.for_embedder("e5").decide(evidence) == Outcome.NOT_FOUND
+    assert fitted.for_embedder("other-model").decide(evidence) == Outcome.ANSWER
+    assert decision.default_model().embedding_model  # recorded by python -m assistant.fit
 
 
 def test_a_score_no_hit_carries_counts_as_average_not_as_zero(hits):

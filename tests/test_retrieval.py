@@ -446,6 +446,10 @@ def test_questions_asking_what_terms_mean():
         "simpanan pokok",
         "simpanan wajib",
     )
+    assert asked_terms("apa bedanya koperasi primer dan sekunder") == (
+        "koperasi primer",
+        "koperasi sekunder",
+    )
     # chat forms: particles after "apa", the asking word before the term, "maksudnya apa ya"
     assert asked_term("apa sih artinya usaha mikro") == "usaha mikro"
     assert asked_term("koperasi sekunder itu maksudnya apa ya") == "koperasi sekunder"

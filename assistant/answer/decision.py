@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
@@ -138,6 +138,16 @@ class DecisionModel:
     scales: tuple[float, ...]
     unsure_below: float  # under this probability: "kurang yakin"
     not_found_below: float  # under this one: "tidak ditemukan"
+    embedding_model: str = ""  # the embedder whose cosines the dense weight was fitted on
+
+    def for_embedder(self, model: str) -> DecisionModel:
+        """The model as it applies to answers from `model`'s vectors: another embedder's
+        cosines lie on another scale, so the dense score is then left out (read as average)."""
+        if not self.embedding_model or model == self.embedding_model:
+            return self
+        dense = FEATURES.index("dense")
+        weights = tuple(0.0 if i == dense else w for i, w in enumerate(self.weights))
+        return replace(self, weights=weights)
 
     def probability(self, ev: Evidence) -> float:
         """Probability that the corpus answers the question (an absent feature counts as its
@@ -165,7 +175,7 @@ class DecisionModel:
     def from_dict(cls, data: dict) -> DecisionModel:
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError("fitted decision model does not match the features; refit it")
-        values = {f.name: data[f.name] for f in fields(cls)}
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         for key in ("weights", "means", "scales"):
             values[key] = tuple(values[key])
         return cls(**values)

@@ -20,6 +20,7 @@ CANDIDATES = 5  # hits whose text is searched for statements
 MAX_CHARS = 420
 MAX_LIST_CHARS = 650
 SAME = 0.8  # units sharing this share of their words say the same thing (a law and its copy)
+DEFINITION_WORDS = frozenset("pengertian definisi arti artinya maksud maksudnya dimaksud".split())
 
 
 @dataclass(frozen=True)
@@ -195,30 +196,39 @@ def select(
     """The best units of the top hits, in-force provisions and higher ranks first; a list of
     definitions only when the question asks what a term means."""
     o = selection or default_selection()
+    if definitions:  # "pengertian" asks for a definition; it is not what the definition says
+        terms = [t for t in terms if getattr(t, "word", t) not in DEFINITION_WORDS]
     candidates = list(hits[:CANDIDATES])
     units = [split_units(h.text) for h in candidates]
     weights = _weights(terms, [u for us in units for u in us])
     scored: list[Statement] = []
+    first: set[tuple[int, int]] = set()  # (hit rank, unit position) of the asked definitions
     kept = {h.id for h in distinct(candidates)}  # a consolidated Pasal is quoted, not its sources
     for rank, (hit, hit_units) in enumerate(zip(candidates, units)):
         if hit.id not in kept:
             continue
         factor = status_weight(hit.meta) / (1 + o.rank_decay * rank)
-        if str(hit.meta.get("path", "")).startswith("Lampiran"):
+        if _annex(hit):
             factor *= o.annex_weight
+        defines = definitions and bool(hit.signals.get("definition"))
         for unit in hit_units:
             if _glossary(unit) and not definitions:
                 continue
             scored.append(Statement(rank, unit, score_unit(unit, weights) * factor))
-    scored.sort(key=lambda s: (-s.score, s.hit_rank, s.unit.position))
+            if defines:
+                first.add((rank, unit.position))
+    # the asked term's own definition (found by the retriever) is quoted before all else
+    scored.sort(key=lambda s: ((s.hit_rank, s.unit.position) not in first, -s.score, s.hit_rank))
     if not scored:
         return []
-    if scored[0].score <= 0:
+    best = max(s.score for s in scored)
+    if best <= 0 and not first:
         return [Statement(0, units[0][0], 0.0)] if units[0] else []
     chosen: list[Statement] = []
     seen: list[frozenset[str]] = []
     for st in scored:
-        if len(chosen) >= o.max_statements or st.score < o.keep_ratio * scored[0].score:
+        defining = (st.hit_rank, st.unit.position) in first
+        if len(chosen) >= o.max_statements or (not defining and st.score < o.keep_ratio * best):
             break
         said = form_set(st.unit.text)
         ranks = [c.hit_rank for c in chosen]
@@ -229,8 +239,21 @@ def select(
         chosen.append(st)
         seen.append(said)
     # shown in retrieval order: the retriever's ranking (in force first, amendments followed)
-    # decides precedence better than word overlap alone
-    return sorted(chosen, key=lambda s: (s.hit_rank, s.unit.position))
+    # decides precedence better than word overlap alone; the asked definitions first, annexes
+    # (model articles of association, forms) after the provisions themselves
+    return sorted(
+        chosen,
+        key=lambda s: (
+            (s.hit_rank, s.unit.position) not in first,
+            _annex(candidates[s.hit_rank]),
+            s.hit_rank,
+            s.unit.position,
+        ),
+    )
+
+
+def _annex(hit: Hit) -> bool:
+    return str(hit.meta.get("path", "")).startswith("Lampiran")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -283,7 +306,7 @@ def compose(
         hit = hits[st.hit_rank]
         label = statement_label(hit.meta, st.unit.ayat)
         lines.append(f"- {label}: {_display(st.unit, terms)} [{n}]")
-        quoted.append(Quoted(n, label, st.unit.text, st.score))
+        quoted.append(Quoted(n, label, st.unit.text, st.score, str(hit.meta.get("term") or "")))
         quotes.setdefault(st.hit_rank, []).append(" ".join(st.unit.text.split()))
     order = sorted(markers, key=markers.get)
     sources = tuple(source_from_hit(hits[r], markers[r], " … ".join(quotes[r])) for r in order)

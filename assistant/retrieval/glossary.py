@@ -58,12 +58,20 @@ def _clean(term: str) -> str:
     return term if len(words(term)) <= 8 else ""
 
 
+def _unelide(pair: tuple[str, ...]) -> tuple[str, ...]:
+    """ "koperasi primer dan sekunder": the second term shares the first one's head noun."""
+    if len(pair) == 2 and len(pair[1].split()) == 1 and len(pair[0].split()) > 1:
+        head = pair[0].split()[:-1]
+        return (pair[0], " ".join([*head, pair[1]]))
+    return pair
+
+
 def asked_terms(question: str) -> tuple[str, ...]:
     """The terms a question asks the meaning of, lowercased (two when it asks how they differ)."""
     for sentence in re.split(r"(?<=[?!.])\s+", normalise(question)):
         m = _COMPARES.search(sentence)
         if m and (pair := tuple(t for t in (_clean(m["a"]), _clean(m["b"])) if t)):
-            return pair
+            return _unelide(pair)
         for m in (_ASKS.search(sentence), _ASKS_AFTER.search(sentence.strip())):
             if m and (term := _clean(m.group("term"))):
                 return (term,)
