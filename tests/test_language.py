@@ -60,6 +60,7 @@ def test_chat_spellings_are_written_out():
         spell_chat("RAT hrs diadain kpn sih, mksd aku") == "RAT harus diadain kapan sih, maksud aku"
     )
     assert spell_chat("kdmp tuh apaan") == "kdmp itu apa"
+    assert spell_chat("Boleh gak? Sah ga?") == "Boleh nggak? Sah nggak?"  # a tag, not "tidak"
     assert spell_chat("organisasi") == "organisasi"  # whole words only
 
 
