@@ -290,7 +290,7 @@ class Assistant:
         out: list[str] = []
         for ref in references(question, filters) if references else []:
             for doc_id in ref.doc_ids:
-                slots = [s for s in self.retriever.catalog.slots if s.doc_id == doc_id]
+                slots = self.retriever.catalog.in_doc(doc_id)
                 if not slots:  # known only through the amendment registry
                     note = note_on_absent(doc_id, registry) if registry else ""
                     out += [f"{registry.label(doc_id)}: {note}"] if note else []

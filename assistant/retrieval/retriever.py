@@ -363,17 +363,13 @@ class HybridRetriever:
         penjelasan = meta.get("part") == PENJELASAN
         if meta.get("part") == "batang_tubuh":  # the act's own consolidated wording first
             pasal = str(meta["pasal"]).upper()
-            out += [
-                s.id
-                for s in self.catalog.slots
-                if s.part == CURRENT and s.doc_id == meta["doc_id"] and s.pasal == pasal
-            ]
+            out += [s.id for s in self.catalog.in_pasal(meta["doc_id"], pasal) if s.part == CURRENT]
         for entry in self.registry.lookup(meta["doc_id"], meta["pasal"], meta.get("part") or None):
             if entry.pasal is None or not entry.current_doc or not entry.current_pasal:
                 continue
             head = f"Pasal {entry.current_pasal}"
-            for s in self.catalog.slots:
-                if s.doc_id != entry.current_doc or s.term:
+            for s in self.catalog.in_doc(entry.current_doc):
+                if s.term:
                     continue
                 if penjelasan:
                     hit = s.part == PENJELASAN and s.label == f"Penjelasan {head}"
