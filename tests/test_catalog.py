@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from assistant import eval as ev
@@ -169,3 +170,12 @@ def test_amendment_following_finds_what_a_scan_finds(retriever):
             assert got == _scan_current_chunks(retriever, meta, hops), meta.get("citation")
             followed += bool(got)
     assert followed > 50
+
+
+def test_document_mask_equals_isin_over_the_chunk_doc_ids(retriever):
+    doc_ids = np.array([m.get("doc_id", "") for m in retriever.metas], dtype=object)
+    docs = sorted(set(doc_ids))
+    for focus in ([docs[0]], docs[1:4], ["uu-25-1992", "uu-999-1900"], []):
+        got = retriever.in_documents(focus)
+        assert got.dtype == bool and np.array_equal(got, np.isin(doc_ids, list(focus)))
+    assert retriever.in_documents(["uu-25-1992"]).sum() > 50
