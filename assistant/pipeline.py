@@ -214,10 +214,10 @@ class Assistant:
     ) -> Assistant:
         """Open the existing index and build the retriever and chat model once.
 
-        With `warm`, one throwaway retrieval loads the model and the keyword index now, so the
-        first user's question is not the one that waits for them.
+        With `warm`, one throwaway extractive answer loads the model, the keyword index and the
+        answer modules now, so the first user's question is not the one that waits for them.
         """
-        from .answer import llm
+        from .answer import compose, llm
         from .retrieval.retriever import build_retriever
 
         index = open_index(settings, embedder, create=False)
@@ -225,7 +225,9 @@ class Assistant:
         model = chat_model if chat_model is not None else llm.chat_model(settings)
         assistant = cls(settings, index, retriever, model, word_frequencies(retriever))
         if warm and index.count():
-            assistant.retrieve("koperasi", k=1)
+            query = retriever.prepare("koperasi")
+            hits = assistant.retrieve(query.normal, k=1)
+            compose.answer(query, hits, frequencies=assistant.frequencies)
         return assistant
 
     @property
@@ -293,7 +295,7 @@ class Assistant:
         out: list[str] = []
         for ref in references(question, filters) if references else []:
             for doc_id in ref.doc_ids:
-                slots = [s for s in self.retriever.catalog.slots if s.doc_id == doc_id]
+                slots = self.retriever.catalog.in_doc(doc_id)
                 if not slots:  # known only through the amendment registry
                     note = note_on_absent(doc_id, registry) if registry else ""
                     out += [f"{registry.label(doc_id)}: {note}"] if note else []

@@ -658,3 +658,11 @@ def test_a_quote_narrowed_to_its_ayat_keeps_the_amending_act_in_its_citation():
     assert extractive.statement_label({"citation": "UU 25/1992 Pasal 6 ayat (1)–(2)"}, "2") == (
         "UU 25/1992 Pasal 6 ayat (2)"
     )
+
+
+def test_split_units_is_cached_per_text_but_hands_out_its_own_list():
+    first = extractive.split_units(BOARD)
+    first.append("not a unit")  # a caller's list is its own
+    again = extractive.split_units(BOARD)
+    assert again == first[:-1] and "not a unit" not in again
+    assert extractive._split_units.cache_info().hits >= 1

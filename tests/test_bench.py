@@ -84,3 +84,10 @@ def test_benchmark_script_runs_every_part_on_a_tiny_corpus(tmp_path, embed_demo)
     assert sizes["3"]["embedded"]["latency"]["answer"]["n"] == 3
     text = md.read_text(encoding="utf-8")
     assert "make bench" in text and "naive LangChain" in text and "Scale" in text
+    # parts rerun later are merged with notes saying when; the report command shows them
+    result["note"] = "Rerun later: the comparison"
+    result["compare"]["note"] = "Rerun at noon"
+    out.write_text(json.dumps(result), encoding="utf-8")
+    assert main(["report", "--json", str(out), "--markdown", str(md)]) == 0
+    text = md.read_text(encoding="utf-8")
+    assert "Rerun later: the comparison" in text and "Rerun at noon." in text

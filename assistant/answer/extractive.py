@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import fitted as fitted_file
@@ -96,6 +96,12 @@ def split_units(text: str) -> list[Unit]:
 
     Lines wrapped in the middle of a sentence (PDF sources) are joined again.
     """
+    return list(_split_units(text))
+
+
+@lru_cache(maxsize=5_000)
+def _split_units(text: str) -> tuple[Unit, ...]:
+    """`split_units`, cached per passage text (units are frozen; the same hits recur)."""
     lines = [
         _TRAILING_HEADING.sub("", _DASHES.sub(" ", ln)).strip()
         for ln in _INLINE_AYAT.sub("\n", text).splitlines()
@@ -125,7 +131,7 @@ def split_units(text: str) -> list[Unit]:
                     units.append(Unit(sentence.strip(), ayat, len(units)))
         else:
             units.append(Unit(body, ayat, len(units)))
-    return units
+    return tuple(units)
 
 
 def _weights(terms: Sequence[str], units: Sequence[Unit]) -> dict[str, float]:

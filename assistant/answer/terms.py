@@ -92,8 +92,10 @@ def question_terms(text: str) -> list[Term]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def form_set(text: str) -> frozenset[str]:
-    """Every form of every content word of a text, for matching terms against it."""
+    """Every form of every content word of a text, for matching terms against it (cached: the
+    same passages and their units come back question after question)."""
     out: set[str] = set()
     for w in words(text):
         if w not in STOPWORDS:

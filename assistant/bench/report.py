@@ -58,6 +58,8 @@ def markdown(result: dict) -> str:
             "times are noisy and slower than on a quiet machine; compare the ratios, each taken "
             "against a baseline measured in the same run."
         )
+    if result.get("note"):  # parts rerun later than the run above, merged in by hand
+        lines += ["", result["note"]]
     lines += ["", *METHOD, ""]
     if "compare" in result:
         lines += _compare(result["compare"])
@@ -73,6 +75,8 @@ def markdown(result: dict) -> str:
 
 def _compare(c: dict) -> list[str]:
     out = ["## Side by side (same corpus, machine and e5 model, one run)", ""]
+    if c.get("note"):
+        out += [c["note"] + ".", ""]
     rows = []
     for name in ORDER:
         for qa, f in c["systems"].get(name, {}).items():

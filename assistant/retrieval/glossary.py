@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ..language import normalise, stem, words
 
@@ -84,7 +85,9 @@ def asked_term(question: str) -> str | None:
     return terms[0] if terms else None
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> tuple[str, ...]:
+    """The stemmed words of a term (cached: every definition's term is keyed per question)."""
     return tuple(stem(w) for w in words(text))
 
 

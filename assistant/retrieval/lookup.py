@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .vocabulary import Vocabulary, alias_spans
 
@@ -93,10 +93,51 @@ class Slot:
 
 @dataclass(frozen=True)
 class Catalog:
-    """The documents and provisions a reference can resolve to."""
+    """The documents and provisions a reference can resolve to, indexed once at construction
+    by document, by (document, Pasal), by (nomor, tahun) and by kind, so that a lookup costs
+    per match, not per chunk of the corpus. Each index keeps the catalog's order."""
 
     docs: tuple[DocEntry, ...]
     slots: tuple[Slot, ...]
+    _by_doc: dict = field(init=False, repr=False, compare=False)
+    _by_pasal: dict = field(init=False, repr=False, compare=False)
+    _by_number: dict = field(init=False, repr=False, compare=False)
+    _by_prefix: dict = field(init=False, repr=False, compare=False)
+    known: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        by_doc: dict[str, list[Slot]] = {}
+        by_pasal: dict[tuple[str, str], list[Slot]] = {}
+        for s in self.slots:
+            by_doc.setdefault(s.doc_id, []).append(s)
+            by_pasal.setdefault((s.doc_id, s.pasal), []).append(s)
+        by_number: dict[tuple[str, int], list[DocEntry]] = {}
+        by_prefix: dict[str, list[DocEntry]] = {}
+        for d in self.docs:
+            by_number.setdefault((d.nomor, d.tahun), []).append(d)
+            by_prefix.setdefault(d.prefix, []).append(d)
+        frozen = object.__setattr__
+        frozen(self, "_by_doc", {k: tuple(v) for k, v in by_doc.items()})
+        frozen(self, "_by_pasal", {k: tuple(v) for k, v in by_pasal.items()})
+        frozen(self, "_by_number", {k: tuple(v) for k, v in by_number.items()})
+        frozen(self, "_by_prefix", {k: tuple(v) for k, v in by_prefix.items()})
+        frozen(self, "known", frozenset(d.doc_id for d in self.docs))
+
+    def in_doc(self, doc_id: str) -> tuple[Slot, ...]:
+        """The slots of one document, in catalog order."""
+        return self._by_doc.get(doc_id, ())
+
+    def in_pasal(self, doc_id: str, pasal: str) -> tuple[Slot, ...]:
+        """The slots of one document whose `pasal` is `pasal` (upper case), in catalog order."""
+        return self._by_pasal.get((doc_id, pasal), ())
+
+    def numbered(self, nomor: str, tahun: int) -> tuple[DocEntry, ...]:
+        """The documents with this number and year, in catalog order."""
+        return self._by_number.get((nomor, tahun), ())
+
+    def of_kind(self, prefix: str) -> tuple[DocEntry, ...]:
+        """The documents whose id starts with this kind ("uu", "pp"), in catalog order."""
+        return self._by_prefix.get(prefix, ())
 
 
 @dataclass(frozen=True)
@@ -156,9 +197,7 @@ def with_documents(catalog: Catalog, doc_ids) -> Catalog:
 
 def _docs_named(prefix: str | None, nomor: str, tahun: int, catalog: Catalog) -> tuple[str, ...]:
     return tuple(
-        d.doc_id
-        for d in catalog.docs
-        if d.nomor == nomor and d.tahun == tahun and (prefix is None or d.prefix == prefix)
+        d.doc_id for d in catalog.numbered(nomor, tahun) if prefix is None or d.prefix == prefix
     )
 
 
@@ -174,7 +213,7 @@ def _doc_mentions(
         if not any(s <= m.start() < e for s, e, _ in found):
             ids = _docs_named(None, m["nomor"], int(m["tahun"]), catalog)
             found.append((m.start(), m.end(), Reference(m.group(0), ids, missing=not ids)))
-    known = {d.doc_id for d in catalog.docs}
+    known = catalog.known
     for start, end, docs in alias_spans(query, vocab):
         ids = tuple(d for d in docs if d in known)
         if ids and not any(s < end and start < e for s, e, _ in found):
@@ -227,11 +266,7 @@ def provision_ids(ref: Reference, catalog: Catalog) -> list[str]:
         return []
     out: list[str] = []
     for doc_id in ref.doc_ids:
-        slots = [
-            s
-            for s in catalog.slots
-            if s.doc_id == doc_id and s.pasal == ref.pasal and not s.term  # the Pasal itself
-        ]
+        slots = [s for s in catalog.in_pasal(doc_id, ref.pasal) if not s.term]  # the Pasal itself
         asked = [s for s in slots if (s.part == PENJELASAN) == ref.penjelasan]
         other = [s for s in slots if (s.part == PENJELASAN) != ref.penjelasan]
         out += [s.id for s in sorted(asked, key=lambda s: _ayat_key(s, ref.ayat))]
@@ -255,4 +290,4 @@ def mentioned_types(query: str, catalog: Catalog, vocab: Vocabulary) -> set[str]
         for m in _BARE_TYPE.finditer(query)
         if not any(s <= m.start() < e for s, e, _ in aliases)
     }
-    return {d.doc_id for d in catalog.docs if d.prefix in prefixes}
+    return {d.doc_id for prefix in prefixes for d in catalog.of_kind(prefix)}

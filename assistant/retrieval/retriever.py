@@ -39,6 +39,7 @@ from .types import Filters, Hit, RetrievalMode
 from .vocabulary import Vocabulary, default_vocabulary, expand_abbreviations, expand_query
 
 AMENDMENTS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "amendments.toml"
+_NO_ROWS = np.array([], dtype=np.intp)
 
 
 class HybridRetriever:
@@ -79,7 +80,10 @@ class HybridRetriever:
                 known = self.registry.doc_ids() | {d for d, _ in self.registry.external}
                 self.catalog = with_documents(self.catalog, known)
             self._bm25: dict[tuple, BM25] = {}
-            self._doc_ids = np.array([m.get("doc_id", "") for m in self.metas], dtype=object)
+            rows: dict[str, list[int]] = {}
+            for i, m in enumerate(self.metas):
+                rows.setdefault(m.get("doc_id", ""), []).append(i)
+            self._doc_rows = {d: np.array(r, dtype=np.intp) for d, r in rows.items()}
             # exact cosine search in memory: Chroma's HNSW graph was seen to miss the nearest
             # chunk outright on this corpus size, and a 2k x 384 product takes well under 1 ms
             self._vectors = np.array([r.vector for r in records], dtype=np.float32)
@@ -126,6 +130,14 @@ class HybridRetriever:
         if filters is None or filters == Filters():
             return None
         return np.array([matches(m, filters) for m in self.metas], dtype=bool)
+
+    def in_documents(self, doc_ids) -> np.ndarray:
+        """Boolean mask of the chunks of these documents (from positions kept per document:
+        `np.isin` over the ids of 100k chunks takes seconds)."""
+        out = np.zeros(len(self.ids), dtype=bool)
+        for doc_id in doc_ids:
+            out[self._doc_rows.get(doc_id, _NO_ROWS)] = True
+        return out
 
     def references(self, query: str, filters: Filters | None = None) -> list[Reference]:
         """Document and Pasal references in a question; `missing` ones name absent documents."""
@@ -249,7 +261,7 @@ class HybridRetriever:
             if o.type_focus and not focus:
                 focus = mentioned_types(query, self.catalog, self.vocab)
             if focus:
-                in_docs = np.isin(self._doc_ids, list(focus))
+                in_docs = self.in_documents(focus)
                 if mask is not None:
                     in_docs &= mask
                 found = [(self.ids[i], s) for i, s in bm.search(terms, o.candidates, in_docs)]
@@ -363,17 +375,13 @@ class HybridRetriever:
         penjelasan = meta.get("part") == PENJELASAN
         if meta.get("part") == "batang_tubuh":  # the act's own consolidated wording first
             pasal = str(meta["pasal"]).upper()
-            out += [
-                s.id
-                for s in self.catalog.slots
-                if s.part == CURRENT and s.doc_id == meta["doc_id"] and s.pasal == pasal
-            ]
+            out += [s.id for s in self.catalog.in_pasal(meta["doc_id"], pasal) if s.part == CURRENT]
         for entry in self.registry.lookup(meta["doc_id"], meta["pasal"], meta.get("part") or None):
             if entry.pasal is None or not entry.current_doc or not entry.current_pasal:
                 continue
             head = f"Pasal {entry.current_pasal}"
-            for s in self.catalog.slots:
-                if s.doc_id != entry.current_doc or s.term:
+            for s in self.catalog.in_doc(entry.current_doc):
+                if s.term:
                     continue
                 if penjelasan:
                     hit = s.part == PENJELASAN and s.label == f"Penjelasan {head}"

@@ -77,8 +77,19 @@ def _alternation(phrases, exact: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w/])(?:{body})(?![\w/])", 0 if exact else re.IGNORECASE)
 
 
-@cache
+_MATCHERS: dict[int, tuple] = {}  # id(vocab) → (vocab, its matchers)
+
+
 def _matchers(vocab: Vocabulary):
+    """`_compile(vocab)`, kept per vocabulary object: keyed by identity, since hashing a frozen
+    vocabulary walks all its entries on every call."""
+    kept = _MATCHERS.get(id(vocab))
+    if kept is None or kept[0] is not vocab:
+        kept = _MATCHERS[id(vocab)] = (vocab, _compile(vocab))
+    return kept[1]
+
+
+def _compile(vocab: Vocabulary):
     """One compiled alternation per table, with the lookup from matched text to its entry."""
     loose = {a.short.lower(): a for a in vocab.abbreviations if not a.exact}
     exact = {a.short: a for a in vocab.abbreviations if a.exact}
