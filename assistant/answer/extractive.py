@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import fitted as fitted_file
+from ..retrieval.glossary import ASKING_WORDS
 from ..retrieval.types import Hit
 from .lead import Quoted
 from .sources import source_from_hit, status_weight
@@ -20,7 +21,6 @@ CANDIDATES = 5  # hits whose text is searched for statements
 MAX_CHARS = 420
 MAX_LIST_CHARS = 650
 SAME = 0.8  # units sharing this share of their words say the same thing (a law and its copy)
-DEFINITION_WORDS = frozenset("pengertian definisi arti artinya maksud maksudnya dimaksud".split())
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def select(
     definitions only when the question asks what a term means."""
     o = selection or default_selection()
     if definitions:  # "pengertian" asks for a definition; it is not what the definition says
-        terms = [t for t in terms if getattr(t, "word", t) not in DEFINITION_WORDS]
+        terms = [t for t in terms if getattr(t, "word", t) not in ASKING_WORDS]
     candidates = list(hits[:CANDIDATES])
     units = [split_units(h.text) for h in candidates]
     weights = _weights(terms, [u for us in units for u in us])
@@ -312,7 +312,8 @@ def compose(
         hit = hits[st.hit_rank]
         label = statement_label(hit.meta, st.unit.ayat)
         lines.append(f"- {label}: {_display(st.unit, terms)} [{n}]")
-        quoted.append(Quoted(n, label, st.unit.text, st.score, str(hit.meta.get("term") or "")))
+        defines = definitions and bool(hit.signals.get("definition"))
+        quoted.append(Quoted(n, label, st.unit.text, st.score, defines))
         quotes.setdefault(st.hit_rank, []).append(" ".join(st.unit.text.split()))
     order = sorted(markers, key=markers.get)
     sources = tuple(source_from_hit(hits[r], markers[r], " … ".join(quotes[r])) for r in order)

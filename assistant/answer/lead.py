@@ -14,8 +14,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..language import words
-from ..retrieval.glossary import asked_terms
 from .answer_types import asked_types
 
 MAX_CHARS = 320
@@ -32,7 +30,7 @@ class Quoted:
     citation: str
     text: str
     score: float = 0.0  # how well it matches the question (the best one leads)
-    defines: str = ""  # the term, when the statement is a numbered definition (Pasal 1 angka N)
+    definition: bool = False  # the definition of the term asked, as the retriever found it
 
 
 def _clauses(text: str) -> list[str]:
@@ -74,15 +72,7 @@ def lead_sentence(question: str, statements: Sequence[Quoted]) -> str:
                     flat = " ".join(clause.split())
                     at = flat.lower().find(m.group(0).lower().split()[0])
                     return f"Menurut {st.citation}: {_trim(clause, max(at, 0))} [{st.marker}]."
-    for term in asked_terms(question):  # "apa itu X": X's definition, as the act words it
-        for st in statements:
-            if st.defines and _names(st.text, term):
-                return f"Menurut {st.citation}: {_trim(_ITEM.sub('', st.text), 0)} [{st.marker}]."
+    for st in statements:  # "apa itu X": X's definition, as the act words it
+        if st.definition:
+            return f"Menurut {st.citation}: {_trim(_ITEM.sub('', st.text), 0)} [{st.marker}]."
     return ""
-
-
-def _names(definition: str, term: str) -> bool:
-    """True if a definition defines `term`: its words occur before "adalah" ("Koperasi Desa
-    Merah Putih yang selanjutnya disebut KDMP adalah …" defines "kdmp")."""
-    head = set(words(re.split(r"\badalah\b", definition, maxsplit=1)[0]))
-    return bool(head) and set(words(term)) <= head

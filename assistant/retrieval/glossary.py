@@ -27,9 +27,10 @@ _ASKS_AFTER = re.compile(
     re.I,
 )
 # words that ask or fill, never a term on their own ("maksudnya apa ya" leaves "apa ya")
-_NOT_TERMS = frozenset(
-    "apa apakah ya yah sih dong deh nih kah itu tuh sebenarnya maksud maksudnya arti artinya"
-    " pengertian definisi".split()
+# the words that ask for a meaning ("pengertian koperasi"): not what a definition says
+ASKING_WORDS = frozenset("pengertian definisi arti artinya maksud maksudnya dimaksud".split())
+_NOT_TERMS = ASKING_WORDS | frozenset(
+    "apa apakah ya yah sih dong deh nih kah itu tuh sebenarnya".split()
 )
 # words after the term that only say where to look or ask again
 _TAIL = re.compile(
