@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, status
@@ -11,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from .answer.types import Answer
+from .answer.schema import AnswerOut
 from .limits import MAX_HISTORY_ITEMS, MAX_TURN_CHARS, clean_text
 from .login import LoginGate
 from .retrieval.types import Filters
@@ -73,37 +72,6 @@ def filters_from_dict(data: dict | None) -> Filters | None:
         year_max=f.year_max,
         in_force_only=f.in_force_only,
     )
-
-
-def history_pairs(history: list) -> list[tuple[str, str]]:
-    """(question, answer) pairs from chat messages ({role, content}) or from pairs already."""
-    pairs: list[tuple[str, str]] = []
-    for item in history or []:
-        if isinstance(item, dict):
-            role, content = item.get("role"), str(item.get("content") or "")
-            if role == "user":
-                pairs.append((content, ""))
-            elif role == "assistant" and pairs and not pairs[-1][1]:
-                pairs[-1] = (pairs[-1][0], content)
-        elif isinstance(item, list | tuple) and len(item) == 2:
-            pairs.append((str(item[0] or ""), str(item[1] or "")))
-    return pairs
-
-
-def answer_payload(answer: Answer) -> dict[str, Any]:
-    """The JSON returned for one answer."""
-    return {
-        "answer": answer.text,
-        "citations": [s.citation for s in answer.sources],
-        "sources": [asdict(s) for s in answer.sources],
-        "warnings": list(answer.warnings),
-        "refused": answer.refused,
-        "outcome": str(answer.outcome),
-        "related": [asdict(s) for s in answer.related],
-        "notice": answer.notice,
-        "mode": answer.mode,
-        "resolved_question": answer.resolved_question,
-    }
 
 
 class _TooLarge(Exception):
@@ -251,13 +219,12 @@ def create_api(
     app.add_middleware(SecurityHeaders)  # added last: outermost, on the gate's 401 too
     app.add_exception_handler(RequestValidationError, _invalid_request)
 
-    @app.post("/api/ask")
+    @app.post("/api/ask", response_model=AnswerOut)
     def ask(body: AskIn) -> dict[str, Any]:
+        """Answer one question; `history` carries the conversation so far for follow-ups."""
         filters = filters_from_dict(body.filters.model_dump()) if body.filters else None
-        history = history_pairs(
-            [t.model_dump() if isinstance(t, Turn) else t for t in body.history]
-        )
-        return answer_payload(assistant.ask(body.question, history=history, filters=filters))
+        history = [t.model_dump() if isinstance(t, Turn) else t for t in body.history]
+        return assistant.ask(body.question, history=history, filters=filters).to_json()
 
     @app.get("/api/provision/{doc_id}/{pasal}")
     def provision(doc_id: str, pasal: str, asli: bool = False) -> dict[str, Any]:

@@ -98,7 +98,7 @@ def _ask(args, settings: Settings) -> int:
     assistant = Assistant.from_settings(settings)
     answer = assistant.ask(args.question, k=args.k)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
         print(answer.to_markdown())
     return 0

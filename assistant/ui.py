@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from . import feedback as fb
 from . import ui_render as render
-from .api import answer_payload, create_api, filters_from_dict, history_pairs
+from .api import create_api, filters_from_dict
 from .config import Settings
 from .limits import MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, clean_text
 from .provisions import counterpart, step_in_act
@@ -152,7 +152,7 @@ class _Handlers:
         if is_real_question(question):
             answers.append(answer)
         export = self.export_dir / f"jawaban-{uuid.uuid4().hex[:12]}.md"
-        write_private(export, render.answer_markdown(answer))
+        write_private(export, answer.to_markdown())
         keep_newest(self.export_dir, self.settings.max_exports, "jawaban-*.md")
         picks = [(f"[{s.marker}] {s.citation}", s.id) for s in answer.sources + answer.related]
         return (
@@ -197,9 +197,9 @@ class _Handlers:
         """Jawab satu pertanyaan tentang regulasi koperasi; mengembalikan jawaban, sitasi dan sumber."""
         history = list(history or [])[-MAX_HISTORY_ITEMS:] if isinstance(history, list) else []
         answer = self.assistant.ask(
-            clean_text(question), history=history_pairs(history), filters=_filters(filters)
+            clean_text(question), history=history, filters=_filters(filters)
         )
-        return answer_payload(answer)
+        return answer.to_json()
 
 
 def _filters(data) -> Filters | None:

@@ -1,4 +1,4 @@
-"""Pure rendering of answers, sources and provisions as HTML/Markdown; every document string is escaped."""
+"""Pure rendering of answers, sources and provisions as HTML for the Gradio page; every document string is escaped."""
 
 from __future__ import annotations
 
@@ -6,27 +6,13 @@ import re
 from collections.abc import Iterable, Mapping
 from html import escape
 
+from .answer.render import OUTCOME_LABELS, STATUS_LABELS, mode_label, safe_url
 from .answer.types import Answer, Outcome, Source
 
-STATUS_LABELS = {
-    "berlaku": "berlaku",
-    "diubah": "diubah",
-    "dicabut": "dicabut",
-    "dibatalkan": "dibatalkan",
-    "tidak_berlaku": "tidak berlaku",
-    "belum_diverifikasi": "belum diverifikasi",
-}
 KIND_LABELS = {"regulation": "Regulasi", "program": "Program"}
-# How each outcome is announced above the answer (a plain answer needs no label).
-OUTCOME_LABELS = {
-    Outcome.UNSURE: "🟡 **Kurang yakin**: ketentuan terdekat dikutip di bawah; periksa apakah "
-    "benar menjawab pertanyaan Anda.",
-    Outcome.NOT_FOUND: "🔍 **Tidak ditemukan** dalam korpus.",
-}
 # The sources panel's heading by outcome.
 SOURCE_HEADINGS = {Outcome.UNSURE: "Ketentuan terdekat"}
 _MARKER = re.compile(r"\\\[(\d{1,3})\\\]")  # a marker [n] once md_safe has escaped it
-_MD_LITERAL = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "<": "\\<"})
 _SENTENCE = re.compile(r"(?<=[.;:])\s+|\n+")
 
 
@@ -43,17 +29,6 @@ def md_safe(value: object) -> str:
     out = esc(value).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     # nor a bare address turn into a link (GFM autolinks): the escapes render as "://", "www."
     return out.replace("://", ":\\/\\/").replace("www.", "www\\.")
-
-
-def md_literal(value: object) -> str:
-    """`value` for a Markdown file: no link, image or raw HTML can form (text left readable)."""
-    return ("" if value is None else str(value)).translate(_MD_LITERAL)
-
-
-def safe_url(url: str) -> str:
-    """The first token of `url` when it is an http(s) address, else ''."""
-    first = (url or "").strip().split(" ", 1)[0]
-    return first if re.match(r"^https?://[^\s\"'<>]+$", first) else ""
 
 
 def status_badge(status: str, warning: str = "", current_rule: str = "") -> str:
@@ -193,37 +168,6 @@ def chat_message(answer: Answer) -> str:
     return "\n\n".join(lines)
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer and its sources as a Markdown document to copy or download."""
-    lit = md_literal
-    lines = [f"# {lit(answer.question.strip())}", ""]
-    if answer.outcome in OUTCOME_LABELS:
-        lines += [OUTCOME_LABELS[answer.outcome], ""]
-    lines += [lit(answer.text.strip()), ""]
-    if answer.notice and answer.notice.strip() != answer.text.strip():
-        lines += [f"_{lit(answer.notice)}_", ""]
-    for w in answer.warnings:
-        if w not in answer.text:
-            lines += [f"> ⚠️ {lit(w)}", ""]
-    for title, group in (("Sumber", answer.sources), ("Mungkin terkait", answer.related)):
-        if not group:
-            continue
-        lines += [f"## {title}", ""]
-        for s in group:
-            head = f"[{s.marker}] " if s.marker else ""
-            status = STATUS_LABELS.get(s.status, s.status)
-            lines += [f"### {head}{lit(s.citation)} ({status})", "", f"_{lit(s.judul)}_", ""]
-            if s.status_warning:
-                lines += [f"> ⚠️ {lit(s.status_warning)}", ""]
-            lines += ["\n".join("> " + lit(ln) for ln in s.text.strip().splitlines()), ""]
-            if s.penjelasan.strip():
-                lines += ["**Penjelasan:** " + lit(s.penjelasan.strip()), ""]
-            if safe_url(s.official_url):
-                lines += [f"Sumber resmi: {safe_url(s.official_url)}", ""]
-    lines.append(f"_Mode jawaban: {mode_label(answer.mode)}_")
-    return "\n".join(lines).rstrip() + "\n"
-
-
 def provision_panel(records: list, title: str = "") -> str:
     """A whole Pasal (its chunks in order) with status and Penjelasan; records have .text/.meta."""
     if not records:
@@ -261,13 +205,6 @@ def provision_panel(records: list, title: str = "") -> str:
     parts.append(_official_link(meta.get("official_url", "")))
     parts.append("</div>")
     return "".join(parts)
-
-
-def mode_label(mode: str) -> str:
-    """How the answer mode is named to users."""
-    if mode in ("", "extractive", "ekstraktif"):
-        return "ekstraktif (kutipan langsung dari pasal, tanpa LLM)"
-    return mode if mode.startswith("LLM") else f"LLM: {mode}"
 
 
 def footer(stats: Mapping, mode: str) -> str:

@@ -115,7 +115,7 @@ def test_history_in_pairs_or_chat_messages():
         {"role": "user", "content": "Apa tugas pengurus?"},
         {"role": "assistant", "content": "…"},
     ]
-    assert followup.pairs(messages) == [("Apa tugas pengurus?", "")]
+    assert followup.pairs(messages) == [("Apa tugas pengurus?", "…")]
     assert followup.pairs([["Apa tugas pengurus?", None], ("x", "y"), 3]) == [
         ("Apa tugas pengurus?", ""),
         ("x", "y"),
@@ -603,12 +603,14 @@ def test_chat_model_factory():
 def test_markdown_and_dict_of_an_answer(hits):
     answer = compose.answer("Koperasi sekunder dibentuk oleh berapa koperasi?", hits)
     md = answer.to_markdown()
-    assert "**Sumber:**" in md and "[1] **UU A Pasal 6 ayat (1)–(2)**" in md
-    assert "_Mode: ekstraktif" in md
-    data = json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
+    assert "## Sumber" in md and "### [1] UU A Pasal 6 ayat (1)–(2)" in md
+    assert "_Mode jawaban: ekstraktif" in md
+    data = json.loads(json.dumps(answer.to_json(), ensure_ascii=False))
     assert data["citations"] == ["UU A Pasal 6 ayat (1)–(2)"]
+    assert data["answer"] == answer.text and data["outcome"] == "jawaban"
+    assert data["sources"][0]["marker"] == 1 and data["retrieved"][0]["id"] == hits[0].id
     refused = compose.answer("Berapa dana hibah APBN untuk Dekopin 2025?", hits)
-    assert "**Mungkin terkait:**" in refused.to_markdown()
+    assert "## Mungkin terkait" in refused.to_markdown()
     assert isinstance(refused, Answer) and refused.refused
 
 

@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from ui_index import small_index  # noqa: F401  (fixture)
 
 from assistant import feedback as fb
-from assistant.api import create_api, filters_from_dict, history_pairs
+from assistant.answer.followup import pairs
+from assistant.api import create_api, filters_from_dict
 from assistant.pipeline import Assistant
 from assistant.retrieval.types import Filters
 
@@ -119,8 +120,9 @@ def test_filters_and_history_parsing():
         {"role": "system", "content": "x"},
         {"role": "user", "content": "c"},
     ]
-    assert history_pairs(msgs) == [("a", "b"), ("c", "")]
-    assert history_pairs([["q", "r"]]) == [("q", "r")]
+    assert pairs(msgs) == [("a", "b"), ("c", "")]
+    assert pairs([["q", "r"]]) == [("q", "r")]
+    assert pairs([{"role": "user", "content": 5}, ["q"], 7, {"x": 1}]) == [("q", "")]
 
 
 def test_feedback_records_append_as_json_lines(tmp_path):

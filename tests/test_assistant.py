@@ -42,7 +42,7 @@ def test_answer_cites_the_provision_with_markers(assistant):
     assert all(s.quote and s.quote.split()[0] in s.text for s in answer.sources)
     assert answer.latency_ms > 0 and answer.mode == "extractive"
     assert assistant.mode == "ekstraktif"
-    assert "**Sumber:**" in answer.to_markdown()
+    assert "## Sumber" in answer.to_markdown()
 
 
 def test_amended_rule_carries_a_status_warning(assistant):

@@ -308,8 +308,9 @@ def test_json_and_gradio_apis_on_the_live_server(server):
 
     client = Client(server.url, verbose=False)
     result = client.predict(FOUNDERS, None, None, api_name="/tanya")
-    assert result["citations"] == data["citations"]
-    assert result["answer"] == data["answer"]
+    # one response shape: the same answer, field for field, bar its timing
+    assert result.pop("latency_ms") >= 0 and data.pop("latency_ms") >= 0
+    assert result == data
 
 
 def test_start_up_time_is_reported(server):

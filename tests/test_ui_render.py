@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from assistant import ui_render as render
+from assistant.answer.render import safe_url
 from assistant.answer.types import Answer, Outcome, Source
 from assistant.ui import _user_bubble
 
@@ -160,7 +161,7 @@ def test_document_or_model_markdown_forms_no_link_or_image(text):
     assert [h.split('"')[0] for h in html.split('href="')[1:]] == ["#sumber-1"]
     bubble = markdown_it.MarkdownIt("commonmark").render(_user_bubble(text))
     assert "<img" not in bubble and "href=" not in bubble
-    exported = markdown_it.MarkdownIt("commonmark").render(render.answer_markdown(a))
+    exported = markdown_it.MarkdownIt("commonmark").render(a.to_markdown())
     assert "<img" not in exported and "href=" not in exported
 
 
@@ -190,9 +191,7 @@ def test_markdown_export_lists_question_answer_and_quoted_sources():
     s = source(
         penjelasan="Cukup jelas.", status="dicabut", status_warning="Dicabut oleh UU 1/2031."
     )
-    md = render.answer_markdown(
-        Answer(question="Berapa pendiri?", text="Dua puluh [1].", sources=(s,))
-    )
+    md = Answer(question="Berapa pendiri?", text="Dua puluh [1].", sources=(s,)).to_markdown()
     assert md.startswith("# Berapa pendiri?\n")
     assert "### [1] UU 99/2030 Pasal 1 ayat (1) (dicabut)" in md
     assert "> (1) Koperasi Primer dibentuk" in md and "> (2) Koperasi Sekunder" in md
@@ -246,9 +245,9 @@ def test_footer_and_filter_choices_from_stats():
 
 
 def test_safe_url_accepts_only_http():
-    assert render.safe_url("https://a.example/x y") == "https://a.example/x"
-    assert render.safe_url("javascript:alert(1)") == ""
-    assert render.safe_url('https://a.example/"onmouseover=x') == ""
+    assert safe_url("https://a.example/x y") == "https://a.example/x"
+    assert safe_url("javascript:alert(1)") == ""
+    assert safe_url('https://a.example/"onmouseover=x') == ""
 
 
 def test_quote_with_collapsed_whitespace_is_found_in_multiline_text():
@@ -263,7 +262,7 @@ def test_warnings_already_in_the_answer_text_are_not_repeated():
     w = "Pasal 6 telah diubah oleh UU 11/2020."
     a = Answer(question="q", text=f"Jawaban [1]\n\n⚠ {w}", sources=(source(),), warnings=(w,))
     assert render.chat_message(a).count(w) == 1
-    assert render.answer_markdown(a).count(w) == 1
+    assert a.to_markdown().count(w) == 1
 
 
 def test_programme_sources_get_a_programme_badge_not_a_legal_status():
@@ -298,7 +297,7 @@ def test_outcome_is_announced_above_the_answer_and_in_the_export():
     )
     assert render.chat_message(unsure).startswith("🟡 **Kurang yakin**")
     assert "<h3>Ketentuan terdekat (1)</h3>" in render.sources_panel(unsure)
-    assert "**Kurang yakin**" in render.answer_markdown(unsure)
+    assert "**Kurang yakin**" in unsure.to_markdown()
     missing = Answer(question="q", text="Maaf.", outcome=Outcome.NOT_FOUND)
     assert render.chat_message(missing).startswith("🔍 **Tidak ditemukan**")
     plain = Answer(question="q", text="Paling sedikit 9 orang [1]", sources=(source(),))

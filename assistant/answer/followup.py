@@ -67,13 +67,18 @@ def topic_terms(previous: str, question: str) -> list[str]:
 
 
 def pairs(history) -> list[tuple[str, str]]:
-    """(question, answer) pairs from pairs or from chat messages ({"role", "content"} dicts)."""
+    """(question, answer) pairs from pairs or from chat messages ({"role", "content"} dicts, an
+    assistant message answering the user message before it); anything else is skipped."""
     out: list[tuple[str, str]] = []
     for item in history or ():
         if isinstance(item, dict):
-            content = item.get("content")
-            if item.get("role") == "user" and isinstance(content, str):
+            role, content = item.get("role"), item.get("content")
+            if not isinstance(content, str):
+                continue
+            if role == "user":
                 out.append((content, ""))
+            elif role == "assistant" and out and not out[-1][1]:
+                out[-1] = (out[-1][0], content)
         elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
             answer = item[1] if len(item) > 1 and isinstance(item[1], str) else ""
             out.append((item[0], answer))

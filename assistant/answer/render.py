@@ -1,56 +1,79 @@
-"""Markdown rendering of an `Answer` (CLI output and chat UI)."""
+"""The one Markdown rendering of an `Answer`: the CLI's output and the file the UI offers for
+download. Document and model text is made literal: no link, image or raw HTML can form."""
 
 from __future__ import annotations
 
-from .types import Answer, Source
+import re
 
-QUOTE_CHARS = 500
+from .types import Answer, Outcome
+
+STATUS_LABELS = {
+    "berlaku": "berlaku",
+    "diubah": "diubah",
+    "dicabut": "dicabut",
+    "dibatalkan": "dibatalkan",
+    "tidak_berlaku": "tidak berlaku",
+    "belum_diverifikasi": "belum diverifikasi",
+}
+# How each outcome is announced above the answer (a plain answer needs no label).
+OUTCOME_LABELS = {
+    Outcome.UNSURE: "🟡 **Kurang yakin**: ketentuan terdekat dikutip di bawah; periksa apakah "
+    "benar menjawab pertanyaan Anda.",
+    Outcome.NOT_FOUND: "🔍 **Tidak ditemukan** dalam korpus.",
+}
+_MD_LITERAL = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "<": "\\<"})
+
+
+def md_literal(value: object) -> str:
+    """`value` for a Markdown file: no link, image or raw HTML can form (text left readable)."""
+    return ("" if value is None else str(value)).translate(_MD_LITERAL)
+
+
+def safe_url(url: str) -> str:
+    """The first token of `url` when it is an http(s) address, else ''."""
+    first = (url or "").strip().split(" ", 1)[0]
+    return first if re.match(r"^https?://[^\s\"'<>]+$", first) else ""
 
 
 def mode_label(mode: str) -> str:
-    """Footer name of how an answer was made."""
-    return "ekstraktif" if mode in ("", "extractive") else f"LLM: {mode}"
-
-
-def _status(source: Source) -> str:
-    return "" if source.status == "berlaku" else f" — status: **{source.status}**"
-
-
-def _quote(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) > QUOTE_CHARS:
-        flat = flat[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-    return f"  > {flat}"
-
-
-def source_line(source: Source) -> str:
-    """One source: marker, citation, title and status, then the quoted words."""
-    head = f"[{source.marker}]" if source.marker else "-"
-    line = f"{head} **{source.citation}**"
-    if source.judul:
-        line += f" — {source.judul}"
-    line += _status(source)
-    quote = source.quote or source.text
-    return line + ("\n" + _quote(quote) if quote else "")
+    """How the answer mode is named to users."""
+    if mode in ("", "extractive", "ekstraktif"):
+        return "ekstraktif (kutipan langsung dari pasal, tanpa LLM)"
+    return mode if mode.startswith("LLM") else f"LLM: {mode}"
 
 
 def to_markdown(answer: Answer) -> str:
-    """The answer text, its sources (or related provisions), notice and footer."""
-    parts = [answer.text.strip()]
-    if answer.sources:
-        parts.append("**Sumber:**\n" + "\n".join(source_line(s) for s in answer.sources))
-    if answer.related:
-        lines = [
-            f"- **{s.citation}** — {s.judul}" if s.judul else f"- **{s.citation}**"
-            for s in answer.related
-        ]
-        parts.append("**Mungkin terkait:**\n" + "\n".join(lines))
-    if answer.resolved_question and answer.resolved_question != answer.question.strip():
-        parts.append(f"_Dipahami sebagai: {answer.resolved_question}_")
-    if answer.notice:
-        parts.append(f"_Catatan: {answer.notice}_")
-    footer = f"_Mode: {mode_label(answer.mode)}"
+    """The answer and its sources (full text, status, Penjelasan) as a Markdown document."""
+    lit = md_literal
+    lines = [f"# {lit(answer.question.strip())}", ""]
+    resolved = answer.resolved_question.strip()
+    if resolved and resolved != answer.question.strip():
+        lines += [f"_Dipahami sebagai: {lit(resolved)}_", ""]
+    if answer.outcome in OUTCOME_LABELS:
+        lines += [OUTCOME_LABELS[answer.outcome], ""]
+    lines += [lit(answer.text.strip()), ""]
+    if answer.notice and answer.notice.strip() != answer.text.strip():
+        lines += [f"_Catatan: {lit(answer.notice)}_", ""]
+    for w in answer.warnings:
+        if w not in answer.text:
+            lines += [f"> ⚠️ {lit(w)}", ""]
+    for title, group in (("Sumber", answer.sources), ("Mungkin terkait", answer.related)):
+        if not group:
+            continue
+        lines += [f"## {title}", ""]
+        for s in group:
+            head = f"[{s.marker}] " if s.marker else ""
+            status = STATUS_LABELS.get(s.status, s.status)
+            lines += [f"### {head}{lit(s.citation)} ({status})", "", f"_{lit(s.judul)}_", ""]
+            if s.status_warning:
+                lines += [f"> ⚠️ {lit(s.status_warning)}", ""]
+            lines += ["\n".join("> " + lit(ln) for ln in s.text.strip().splitlines()), ""]
+            if s.penjelasan.strip():
+                lines += ["**Penjelasan:** " + lit(s.penjelasan.strip()), ""]
+            if safe_url(s.official_url):
+                lines += [f"Sumber resmi: {safe_url(s.official_url)}", ""]
+    footer = f"_Mode jawaban: {mode_label(answer.mode)}"
     if answer.latency_ms:
         footer += f" · {answer.latency_ms:.0f} ms"
-    parts.append(footer + "_")
-    return "\n\n".join(parts)
+    lines.append(footer + "_")
+    return "\n".join(lines).rstrip() + "\n"

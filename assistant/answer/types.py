@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..retrieval.types import Hit
@@ -60,12 +60,11 @@ class Answer:
         """True when the answer is "tidak ditemukan"."""
         return self.outcome == Outcome.NOT_FOUND
 
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["refused"] = self.refused
-        data["citations"] = [s.citation for s in self.sources]
-        data["hits"] = [{"id": h.id, "score": h.score, "signals": h.signals} for h in self.hits]
-        return data
+    def to_json(self) -> dict:
+        """The one response shape (`schema.AnswerOut`) as plain JSON types."""
+        from .schema import AnswerOut
+
+        return AnswerOut.of(self).to_json()
 
     def to_markdown(self) -> str:
         """The answer with its sources as Markdown (see render.py)."""
