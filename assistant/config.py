@@ -32,6 +32,7 @@ class Settings:
     )
     max_chunk_chars: int = 1800
     max_file_mb: float = 25.0  # larger input files are refused by name (0: no limit)
+    follow_links: bool = False  # follow symbolic links out of a corpus folder (documents/walk.py)
     retrieval_mode: str = "hybrid"  # text | vectors | hybrid
     top_k: int = 8
     answer_mode: str = "extractive"  # extractive | ollama | openai | llamacpp

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import Settings
-from .documents.loader import find_documents, load_document
+from .documents.loader import SUPPORTED_SUFFIXES, load_document
+from .documents.walk import scan
 from .errors import AssistantError
 from .index import Index, chunk_metadata
 from .legal.chunking import chunk_document, doc_key
@@ -77,8 +78,9 @@ def prepare(
     the extra chunks it returns (before statuses).
     """
     loaded: list[tuple[str, Document, ParsedDocument, tuple[Chunk, ...]]] = []
-    failures: list[dict] = []
-    for path in find_documents(paths):
+    found = scan(paths, SUPPORTED_SUFFIXES, settings.follow_links)
+    failures: list[dict] = list(found.skipped)  # links not followed keep what they had indexed
+    for path in found.files:
         source = str(path)
         try:
             doc = load_document(path, known, settings.max_file_mb)

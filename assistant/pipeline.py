@@ -8,6 +8,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from . import ingest as ingest_mod
+from . import reload
 from .answer.decision import default_model
 from .config import Settings
 from .index import Index
@@ -139,6 +140,7 @@ def ingest(
             index.swap_in(target)
         if fetch_failures:
             ingest_mod.save_summary(settings, summary)
+        reload.bump(settings)  # a running app loads the new index at its next question
         return summary
 
 
@@ -186,27 +188,44 @@ LONG_QUESTION = (
 )
 
 
-def word_frequencies(retriever):
-    """In how many chunks each word form occurs (see answer.terms.Frequencies), counted over
-    the chunks the retriever already holds in memory."""
-    from .answer.terms import Frequencies
-
-    pairs = zip(retriever.texts, retriever.metas)
-    return Frequencies.of(f"{text} {meta.get('context', '')}" for text, meta in pairs)
-
-
 class Assistant:
     """The question-answering facade: one index, embedder, retriever and (optional) chat model."""
 
     def __init__(
-        self, settings: Settings, index: Index, retriever, chat_model=None, frequencies=None
+        self,
+        settings: Settings,
+        index: Index,
+        retriever,
+        chat_model=None,
+        frequencies=None,
+        live: reload.Live | None = None,
     ):
         self.settings = settings
-        self.index = index
-        self.retriever = retriever
         self.chat_model = chat_model
-        self.frequencies = frequencies  # word counts over the index, for the refusal decision
         self.decision = default_model().for_embedder(settings.model)
+        # index, retriever and word counts (for the refusal decision) are swapped as one when a
+        # newer index generation appears (reload.py)
+        live = live or reload.Live(index, retriever, frequencies, reload.signature(settings))
+        self._reloader = reload.Reloader(
+            settings, live, lambda sig: reload.load(settings, index, sig)
+        )
+        self._stats: tuple[reload.Live, dict] | None = None
+
+    @property
+    def index(self) -> Index:
+        return self._reloader.live.index
+
+    @property
+    def retriever(self):
+        return self._reloader.live.retriever
+
+    @property
+    def frequencies(self):
+        return self._reloader.live.frequencies
+
+    def fresh(self) -> reload.Live:
+        """The current index and retriever, loading a newer index generation first if there is."""
+        return self._reloader.fresh()
 
     @classmethod
     def from_settings(
@@ -218,13 +237,14 @@ class Assistant:
         answer modules now, so the first user's question is not the one that waits for them.
         """
         from .answer import compose, llm
-        from .retrieval.retriever import build_retriever
 
+        sig = reload.signature(settings)  # first: an ingest finishing meanwhile is seen later
         index = open_index(settings, embedder, create=False)
-        retriever = build_retriever(settings, index, index.embedder)
+        live = reload.load(settings, index, sig, opened=True)
         model = chat_model if chat_model is not None else llm.chat_model(settings)
-        assistant = cls(settings, index, retriever, model, word_frequencies(retriever))
+        assistant = cls(settings, index, live.retriever, model, live.frequencies, live=live)
         if warm and index.count():
+            retriever = live.retriever
             query = retriever.prepare("koperasi")
             hits = assistant.retrieve(query.normal, k=1)
             compose.answer(query, hits, frequencies=assistant.frequencies)
@@ -239,9 +259,10 @@ class Assistant:
             return "ekstraktif"
         return llm.mode_label(self.settings)
 
-    def retrieve(self, question: str, filters=None, k: int | None = None) -> list:
+    def retrieve(self, question: str, filters=None, k: int | None = None, live=None) -> list:
         """The hits for a question, best first."""
-        return self.retriever.retrieve(question, k=k or self.settings.top_k, filters=filters)
+        retriever = (live or self.fresh()).retriever
+        return retriever.retrieve(question, k=k or self.settings.top_k, filters=filters)
 
     def ask(self, question: str, history=(), filters=None, k: int | None = None):
         """Answer one question (resolving follow-ups against `history` of (question, answer))."""
@@ -262,55 +283,58 @@ class Assistant:
         turns = bound_history(followup.pairs(list(history or ())[-MAX_HISTORY_ITEMS:]))
         # the limit holds after the previous topic is appended too
         resolved = cut(followup.resolve(text, turns))
-        query = self.retriever.prepare(resolved)
-        hits = self.retrieve(query.normal, filters=filters, k=k)
+        live = self.fresh()  # one index for the whole answer, even if a newer one loads meanwhile
+        retriever = live.retriever
+        query = retriever.prepare(resolved)
+        hits = self.retrieve(query.normal, filters=filters, k=k, live=live)
         answer = compose.answer(
             query,
             hits,
             asked=text,
             model=self.chat_model,
             mode=self._mode_code(),
-            named_missing=self._named_missing(query.normal, filters),
-            frequencies=self.frequencies,
-            superseded=self._superseded(hits),
+            named_missing=self._named_missing(query.normal, filters, retriever),
+            frequencies=live.frequencies,
+            superseded=self._superseded(hits, retriever),
             decision=self.decision,
         )
-        answer = compose.add_warnings(answer, self._named_ended(query.normal, filters))
+        answer = compose.add_warnings(answer, self._named_ended(query.normal, filters, retriever))
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
-    def _superseded(self, hits) -> list:
+    def _superseded(self, hits, retriever=None) -> list:
         """Old provisions the retriever ranked near the top before putting in-force text first."""
         ids = hits[0].signals.get("superseded", []) if hits else []
-        return [self.retriever.hit(cid) for cid in ids]
+        return [(retriever or self.retriever).hit(cid) for cid in ids]
 
-    def _named_ended(self, question: str, filters) -> list[str]:
+    def _named_ended(self, question: str, filters, retriever=None) -> list[str]:
         """The status warning of each act the question names that is no longer in force, or
         that the corpus knows only as changed by another act."""
         from .answer.sources import warning_text
         from .legal.registry import note_on_absent
         from .retrieval.options import ENDED
 
-        references = getattr(self.retriever, "references", None)
-        registry = getattr(self.retriever, "registry", None)
+        retriever = retriever or self.retriever
+        references = getattr(retriever, "references", None)
+        registry = getattr(retriever, "registry", None)
         out: list[str] = []
         for ref in references(question, filters) if references else []:
             for doc_id in ref.doc_ids:
-                slots = self.retriever.catalog.in_doc(doc_id)
+                slots = retriever.catalog.in_doc(doc_id)
                 if not slots:  # known only through the amendment registry
                     note = note_on_absent(doc_id, registry) if registry else ""
                     out += [f"{registry.label(doc_id)}: {note}"] if note else []
                     continue
                 # a block outside any Pasal carries the act's warning alone
-                meta = self.retriever.hit(next((s for s in slots if not s.pasal), slots[0]).id).meta
+                meta = retriever.hit(next((s for s in slots if not s.pasal), slots[0]).id).meta
                 if meta.get("status") not in ENDED:
                     continue
                 label = str(meta.get("citation", "")).removesuffix(" " + str(meta.get("label")))
                 out.append(warning_text({**meta, "citation": label}))
         return out
 
-    def _named_missing(self, question: str, filters) -> int:
+    def _named_missing(self, question: str, filters, retriever=None) -> int:
         """How many documents the question names that the index does not hold."""
-        references = getattr(self.retriever, "references", None)
+        references = getattr(retriever or self.retriever, "references", None)
         if references is None:
             return 0
         return sum(1 for ref in references(question, filters) if getattr(ref, "missing", False))
@@ -365,5 +389,9 @@ class Assistant:
         return runs[there][0].id if 0 <= there < len(runs) else None
 
     def stats(self) -> dict:
-        """Index statistics (documents, chunks, per document, last ingest)."""
-        return ingest_mod.stats(self.index, self.settings)
+        """Index statistics (documents, chunks, per document, last ingest), once per generation."""
+        live = self.fresh()
+        cached = self._stats
+        if cached is None or cached[0] is not live:
+            cached = self._stats = (live, ingest_mod.stats(live.index, self.settings))
+        return cached[1]

@@ -292,7 +292,11 @@ def build_blocks(assistant, settings: Settings) -> gr.Blocks:
                 with gr.Row():
                     prev_btn = gr.Button("◀ Sebelumnya", size="sm", elem_id="pasal-sebelumnya")
                     next_btn = gr.Button("Berikutnya ▶", size="sm", elem_id="pasal-berikutnya")
-        gr.HTML(render.footer(stats, getattr(assistant, "mode", "")), elem_id="footer")
+        # a callable: each page load shows the index in use now (it is reloaded after an ingest)
+        gr.HTML(
+            lambda: render.footer(assistant.stats(), getattr(assistant, "mode", "")),
+            elem_id="footer",
+        )
 
         inputs = [question, chat, answers, kinds, doc, jenis, in_force]
         outputs = [question, chat, answers, sources, pick, download, fb_status, provision]

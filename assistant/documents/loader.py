@@ -8,25 +8,17 @@ from pathlib import Path
 from ..errors import DocumentError
 from ..legal.types import DocMeta, Document
 from .frontmatter import meta_from_mapping, meta_from_title, split_front_matter
+from .walk import scan
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 BINARY_SUFFIXES = {".pdf", ".docx", ".html", ".htm"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | BINARY_SUFFIXES
 
 
-def find_documents(paths: Iterable[Path]) -> list[Path]:
-    """Files under the given files/folders, sorted; READMEs and hidden files are left out."""
-    found: set[Path] = set()
-    for path in paths:
-        path = Path(path)
-        candidates = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for file in candidates:
-            if file.name.startswith(".") or file.stem.upper() == "README" or not file.is_file():
-                continue
-            if path.is_dir() and file.suffix.lower() not in SUPPORTED_SUFFIXES:
-                continue
-            found.add(file)
-    return sorted(found)
+def find_documents(paths: Iterable[Path], follow_links: bool = False) -> list[Path]:
+    """Files under the given files/folders, sorted; READMEs, hidden files and (see `walk`) links
+    that are not followed are left out."""
+    return scan(paths, SUPPORTED_SUFFIXES, follow_links).files
 
 
 def load_document(

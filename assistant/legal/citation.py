@@ -55,6 +55,8 @@ def short_name(meta: DocMeta) -> str:
         return meta.judul or meta.doc_id
     prefix = _prefix(meta)
     nomor, tahun = meta.nomor.strip(), str(meta.tahun or "")
+    if prefix == "Dokumen" and not nomor and not tahun and meta.judul:
+        return meta.judul  # no jenis, number or year (plain prose): the title names it
     if not nomor:
         return f"{prefix} {tahun}".strip()
     if "/" in nomor:
@@ -66,7 +68,7 @@ def short_name(meta: DocMeta) -> str:
 def title(meta: DocMeta) -> str:
     """Short name plus subject: "UU 25/1992 tentang Perkoperasian"."""
     name = short_name(meta)
-    if meta.kind == KIND_PROGRAM:
+    if meta.kind == KIND_PROGRAM or name == meta.judul:
         return name
     judul = meta.judul
     idx = judul.lower().find(" tentang ")
