@@ -191,23 +191,14 @@ LONG_QUESTION = (
 class Assistant:
     """The question-answering facade: one index, embedder, retriever and (optional) chat model."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        index: Index,
-        retriever,
-        chat_model=None,
-        frequencies=None,
-        live: reload.Live | None = None,
-    ):
+    def __init__(self, settings: Settings, live: reload.Live, chat_model=None):
         self.settings = settings
         self.chat_model = chat_model
         self.decision = default_model().for_embedder(settings.model)
         # index, retriever and word counts (for the refusal decision) are swapped as one when a
         # newer index generation appears (reload.py)
-        live = live or reload.Live(index, retriever, frequencies, reload.signature(settings))
         self._reloader = reload.Reloader(
-            settings, live, lambda sig: reload.load(settings, index, sig)
+            settings, live, lambda sig: reload.load(settings, live.index, sig)
         )
         self._stats: tuple[reload.Live, dict] | None = None
 
@@ -242,7 +233,7 @@ class Assistant:
         index = open_index(settings, embedder, create=False)
         live = reload.load(settings, index, sig, opened=True)
         model = chat_model if chat_model is not None else llm.chat_model(settings)
-        assistant = cls(settings, index, live.retriever, model, live.frequencies, live=live)
+        assistant = cls(settings, live, model)
         if warm and index.count():
             retriever = live.retriever
             query = retriever.prepare("koperasi")
