@@ -43,8 +43,12 @@ def test_plain_prose_becomes_searchable_sections_cited_by_the_document(
     assert FIRST in joined and FILLER.format(i=59) in joined  # no text lost between sections
 
     assistant = pipeline.Assistant.from_settings(settings, embedder=embed_demo)
-    hits = assistant.retrieve("notulen rapat disimpan oleh siapa?", k=3)
-    assert hits[0].meta["doc_id"] == "panduan-rapat"
+    hits = assistant.retrieve("notulen rapat disimpan oleh siapa?", k=8)
+    # found, though behind the verified acts (the toy embedder ranks nothing well): a file that
+    # states no status is never shown as in force and goes behind verified sources
+    found = [h for h in hits if h.meta["doc_id"] == "panduan-rapat"]
+    assert found and all(h.meta["status"] == "belum_diverifikasi" for h in found)
+    assert all(h.signals.get("unverified") for h in found)
 
 
 def test_prose_with_a_title_in_front_matter_is_cited_by_that_title(tmp_path, settings):

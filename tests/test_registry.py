@@ -183,7 +183,7 @@ def test_status_code_over_every_manifest_status(manifest: dict) -> None:
     ("text", "code"),
     [
         ("berlaku", "berlaku"),
-        ("", "berlaku"),
+        ("", "belum_diverifikasi"),  # no status stated: never shown as in force
         ("status belum diverifikasi", "belum_diverifikasi"),
         ("Berlaku dengan perubahan", "diubah"),
         ("dicabut oleh PP 7/2021", "dicabut"),

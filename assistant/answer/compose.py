@@ -15,13 +15,14 @@ from dataclasses import dataclass, replace
 
 from langchain_core.runnables import RunnableLambda
 
+from ..injection import looks_like_instructions
 from ..retrieval.glossary import asked_term
 from ..retrieval.query import Query, prepare
 from ..retrieval.types import Hit
 from . import citations, extractive, llm
 from .decision import DecisionModel, assess, default_model
 from .lead import lead_sentence
-from .sources import collect_warnings, source_from_hit
+from .sources import collect_warnings, figures, source_from_hit
 from .terms import Frequencies, question_terms
 from .types import Answer, Outcome, Source
 
@@ -138,15 +139,29 @@ class _Unusable(Exception):
     """The model's text cannot be shown: the notice says why."""
 
 
+def _numbers(text: str) -> set[str]:
+    return {n for n, _ in figures(text)}
+
+
 def _model_text(ctx: Context, model) -> Answer:
-    """The model-written answer whose markers point to the passages it was given."""
-    given = list(ctx.hits[:LLM_PASSAGES])
+    """The model-written answer whose markers point to the passages it was given. A passage
+    that speaks to the assistant as a command is never given (injection.py); an answer stating
+    a figure no passage (nor the question) holds is not shown."""
+    given = [h for h in ctx.hits if not looks_like_instructions(h.text)][:LLM_PASSAGES]
+    if not given:
+        raise _Unusable("tidak ada kutipan yang dapat diberikan ke model")
     raw = llm.generate(model, ctx.query.text, given)
     check = citations.check(raw, range(1, len(given) + 1))
     if not check.cited:
         if _NOT_FOUND.search(raw):
             raise _Unusable("model tidak menemukan jawaban dalam kutipan")
         raise _Unusable("jawaban model tidak mencantumkan sumber yang valid")
+    known = _numbers(f"{llm.format_passages(given)} {ctx.query.text} {ctx.question}")
+    invented = sorted(_numbers(raw) - known)
+    if invented:
+        raise _Unusable(
+            f"jawaban model memuat angka yang tidak ada dalam kutipan ({', '.join(invented)})"
+        )
     notice = ""
     if check.invalid:
         bad = ", ".join(f"[{n}]" for n in check.invalid)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import ConfigError
+from ..injection import fence
 from ..retrieval.types import Hit
 from .sources import warning_text
 
@@ -95,8 +96,13 @@ def _import(module: str, name: str, packages: str):
         ) from None
 
 
+def _attribute(value: object) -> str:
+    return fence(" ".join(str(value).split())).replace('"', "'")
+
+
 def format_passages(hits: Sequence[Hit]) -> str:
-    """The numbered passages [1]..[n] given to the model, with their status notes."""
+    """The numbered passages [1]..[n] given to the model, each in a `<kutipan>` data block with
+    its status note; a passage cannot close its block (`injection.fence`)."""
     template = prompt("passage")
     blocks = []
     for n, hit in enumerate(hits, start=1):
@@ -107,10 +113,10 @@ def format_passages(hits: Sequence[Hit]) -> str:
         blocks.append(
             template.format(
                 n=n,
-                citation=hit.meta.get("citation") or hit.id,
-                status=hit.meta.get("status") or "berlaku",
-                note=f"Catatan status: {note}\n" if note else "",
-                text=text,
+                citation=_attribute(hit.meta.get("citation") or hit.id),
+                status=_attribute(hit.meta.get("status") or "berlaku"),
+                note=f"Catatan status: {fence(note)}\n" if note else "",
+                text=fence(text),
             ).strip()
         )
     return "\n\n".join(blocks)
@@ -134,7 +140,9 @@ def messages(question: str, hits: Sequence[Hit]) -> list:
     template = ChatPromptTemplate.from_messages(
         [("system", prompt("system").strip()), ("human", prompt("answer"))]
     )
-    return template.format_messages(passages=format_passages(hits), question=question.strip())
+    return template.format_messages(
+        passages=format_passages(hits), question=fence(question.strip())
+    )
 
 
 def generate(model, question: str, hits: Sequence[Hit]) -> str:
@@ -142,7 +150,7 @@ def generate(model, question: str, hits: Sequence[Hit]) -> str:
     model may take is the client's own timeout (`ASSISTANT_LLM_TIMEOUT`, see `chat_model`)."""
     try:
         text = chain(model).invoke(
-            {"passages": format_passages(hits), "question": question.strip()}
+            {"passages": format_passages(hits), "question": fence(question.strip())}
         )
     except Exception as exc:
         raise GenerationError(f"model gagal: {type(exc).__name__}: {exc}") from None

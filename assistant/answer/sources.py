@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from .. import injection
 from ..retrieval.types import Hit
 from .types import Source
 
@@ -19,6 +20,7 @@ STATUS_WEIGHT = {
     "dicabut": 0.3,
     "dibatalkan": 0.3,
     "tidak_berlaku": 0.3,
+    "belum_diverifikasi": 0.6,
 }
 _DEFAULT_SENTENCE = {
     "diubah": "Ketentuan ini telah diubah; teks di sini adalah teks lama.",
@@ -103,12 +105,15 @@ def figures(text: str) -> set[tuple[str, str]]:
 
 def warnings_of(hit: Hit) -> list[str]:
     """The warnings a shown provision carries: its own status, and for an amending provision
-    what it changed in the act it amends (instead of the note on the amending act itself)."""
+    what it changed in the act it amends (instead of the note on the amending act itself), and
+    a sentence in it that addresses the assistant as a command."""
+    label = hit.meta.get("citation") or hit.id
+    planted = injection.warning(label, hit.text)
     amends = str(hit.meta.get("amends") or "").strip()
     if amends:
-        return [f"{hit.meta.get('citation') or hit.id}: {amends}"]
+        return [f"{label}: {amends}"] + ([planted] if planted else [])
     text = warning_text(hit.meta)
-    return [text] if text else []
+    return [t for t in (text, planted) if t]
 
 
 def collect_warnings(

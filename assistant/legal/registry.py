@@ -257,10 +257,13 @@ def status_code(status_text: str) -> str:
 
     Only the lead phrase (before a bracket, dash, colon or semicolon) decides, so that remarks
     such as "berlaku (belum diverifikasi apakah sebagian telah diganti ...)" stay "berlaku".
-    A lead phrase saying the status is unverified, unknown or a draft is "belum_diverifikasi";
-    other unknown statuses count as "berlaku".
+    A lead phrase saying the status is unverified, unknown or a draft is "belum_diverifikasi",
+    and so is a document that states no status at all (a file of unknown origin is never shown
+    as in force); other statuses count as "berlaku".
     """
     text = " ".join(status_text.lower().split())
+    if not text:
+        return "belum_diverifikasi"
     head = re.split(r"\s*(?:\(|–|—|;|:|\s-\s)", text, maxsplit=1)[0]
     if "batal" in head or "tidak mempunyai kekuatan hukum" in head:
         return "dibatalkan"
@@ -366,9 +369,9 @@ def chunk_status(
     elif code in ("dicabut", "dibatalkan", "tidak_berlaku"):
         warnings.append(f"Status dokumen ini: {doc_status_text.strip()}")
     elif code == "belum_diverifikasi":
+        said = doc_status_text.strip() or "dokumen tidak menyebutkan statusnya"
         warnings.append(
-            f"Status dokumen ini belum diverifikasi ({doc_status_text.strip()}); "
-            "periksa teks resmi sebelum memakainya."
+            f"Status dokumen ini belum diverifikasi ({said}); periksa teks resmi sebelum memakainya."
         )
     document_alive = code in ("berlaku", "diubah", "belum_diverifikasi")
 

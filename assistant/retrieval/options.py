@@ -49,6 +49,10 @@ class RetrievalOptions:
     abbreviation_weight: float = 0.4  # BM25 weight of spelled-out abbreviations (measured)
     expansion_weight: float = 0.4  # BM25 weight of the legal wording of everyday phrases
     context_weight: float = 0.5  # BM25 weight of words that only set the scene of a question
+    # a file stating no status at all (unknown origin) goes behind the curated sources (a safety
+    # rule, not fitted: the eval corpus has no such file; demoting the curated "belum
+    # diverifikasi" acts too measured worse); text commanding the assistant gets status_penalty
+    unverified_weight: float = 0.7
     program_weight: float = 0.8  # programme notes are secondary sources: the law goes first
     # score multipliers by part: preambles (Menimbang/Mengingat) and annexes rarely hold the rule
     part_weights: Mapping[str, float] = field(

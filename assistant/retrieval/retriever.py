@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..injection import looks_like_instructions
 from ..language import Speller
 from .fusion import rrf
 from .glossary import asked_terms, rank_definitions
@@ -75,6 +76,8 @@ class HybridRetriever:
             self._pasal_text = pasal_texts(self.texts, self.metas)
             self.speller = Speller.of([*self.texts, *self.vocab.words()])
             self._definitions = [(c, m) for c, m in zip(self.ids, self.metas) if m.get("term")]
+            # text commanding the assistant ("abaikan instruksi …"): ranked like repealed text
+            self._planted = {c for c, t in zip(self.ids, self.texts) if looks_like_instructions(t)}
             self.catalog: Catalog = build_catalog(zip(self.ids, self.metas))
             if self.registry is not None:
                 known = self.registry.doc_ids() | {d for d, _ in self.registry.external}
@@ -276,6 +279,12 @@ class HybridRetriever:
             if o.status_ranking and meta.get("status") in NOT_IN_FORCE:
                 score *= o.status_penalty
                 signals[cid]["status_penalty"] = o.status_penalty
+            if not str(meta.get("doc_status") or "").strip():  # a file stating no status
+                score *= o.unverified_weight
+                signals[cid]["unverified"] = o.unverified_weight
+            if cid in self._planted:
+                score *= o.status_penalty
+                signals[cid]["instructions"] = o.status_penalty
             if meta.get("kind") == "program":
                 score *= o.program_weight
             score *= o.part_weights.get(meta.get("part", ""), 1.0)
