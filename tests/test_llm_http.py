@@ -174,3 +174,14 @@ def test_the_app_stays_responsive_while_the_model_is_slow(small_index, model_cac
     assert stats_took < 2.0, stats_took
     assert result["answer"]["mode"] == "extractive" and result["answer"]["notice"]
     assert result["answer"]["sources"] and 2.5 < result["took"] < 15, result["took"]
+
+
+@pytest.mark.parametrize("protocol", ["ollama", "openai"])
+def test_a_server_that_is_down_falls_back_at_once(planted_settings, real_embedder, protocol):
+    with stub_server() as gone:
+        pass  # started and shut down: nothing listens on its port any more
+    assistant = assistant_for(planted_settings, real_embedder, gone, protocol, timeout=5.0)
+    started = time.perf_counter()
+    answer = assistant.ask(QUESTION)
+    assert answer.mode == "extractive" and "tidak dapat dipakai" in answer.notice
+    assert answer.sources and time.perf_counter() - started < 5.0
