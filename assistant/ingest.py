@@ -184,6 +184,8 @@ def reconcile(
         else:
             summary.unchanged += 1
 
+    # longest first: each batch holds texts of about one length, so little of it is padding
+    to_embed.sort(key=lambda cid: -len(embedding_text(wanted[cid][0])))
     for start in _progress(
         range(0, len(to_embed), batch_size), len(to_embed), batch_size, progress
     ):
