@@ -22,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--fetch", action="store_true", help="fetch the pinned default corpus first")
     ing.add_argument("--mirror", type=Path, help="folder of source files named by sha256")
     ing.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    ing.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="follow symbolic links out of a corpus folder (= ASSISTANT_FOLLOW_LINKS=true)",
+    )
     ing.add_argument("--no-progress", action="store_true")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -52,8 +57,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args, settings: Settings) -> int:
+    from dataclasses import replace
+
     from . import pipeline
 
+    if args.follow_links:
+        settings = replace(settings, follow_links=True)
     summary = pipeline.ingest(
         args.paths,
         settings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import time
@@ -22,6 +23,7 @@ from .storage import private_dir
 log = logging.getLogger(__name__)
 BUILDING = "__neu"  # suffix of a collection being rebuilt beside the one in use
 READY = "__siap"  # suffix of a rebuilt collection about to replace it
+_OWN_CLIENTS = itertools.count(1)  # tells apart the Chroma systems of `Index(own_client=True)`
 
 
 @register_embedding_function
@@ -116,12 +118,16 @@ def _meta_hash(meta: dict) -> str:
 class Index:
     """A Chroma collection of chunks, opened embedded (default) or on a `chroma run` server."""
 
-    def __init__(self, settings: Settings, embedder, *, create: bool = True):
+    def __init__(
+        self, settings: Settings, embedder, *, create: bool = True, own_client: bool = False
+    ):
+        """`own_client`: a Chroma client (and system) of its own, not the one this process shares
+        per folder, whose in-memory vectors go stale when another process writes the index."""
         self.settings = settings
         self.embedder = embedder
         self.name = settings.collection
         self._ef = _OurEmbeddings(embedder)
-        self._client = _client(settings, create)
+        self._client = _client(settings, create, own_client)
         model = getattr(embedder, "name", "unknown")
         try:
             _finish_swap(self._client, self.name)
@@ -148,6 +154,15 @@ class Index:
                 f"index '{self.name}' was built with model {built_with!r}, "
                 f"ASSISTANT_MODEL is {model!r}: rebuild with `python ingest.py --rebuild`"
             )
+
+    def close(self) -> None:
+        """Release this index's Chroma client (its system stops when no other client uses it)."""
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            try:
+                close()
+            except Exception as exc:  # closing is housekeeping: never fail a question on it
+                log.warning("closing the Chroma client failed: %s: %s", type(exc).__name__, exc)
 
     def _call(self, fn):
         """Run `fn(collection)`; when a rebuild elsewhere replaced the collection, reopen it by
@@ -301,7 +316,7 @@ def set_aside(settings: Settings) -> str:
     return str(target)
 
 
-def _client(settings: Settings, create: bool):
+def _client(settings: Settings, create: bool, own: bool = False):
     try:
         if settings.chroma_host:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port)
@@ -311,8 +326,11 @@ def _client(settings: Settings, create: bool):
                 "jalankan dulu `python ingest.py`"
             )
         private_dir(settings.chroma_dir)
+        path = str(settings.chroma_dir)
+        if own:  # Chroma keeps one system per path string: the same folder, spelt anew
+            path += "/." * next(_OWN_CLIENTS)
         return chromadb.PersistentClient(
-            path=str(settings.chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False)
+            path=path, settings=chromadb.Settings(anonymized_telemetry=False)
         )
     except AssistantError:
         raise

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 MARKER = "index_generation"
 RETRY_SECONDS = 60.0  # a generation that failed to load is tried again after this long
+RETIRE_SECONDS = 600.0  # a replaced index's Chroma client is closed after this long
 
 Signature = tuple[int, int, int] | None  # (inode, mtime ns, size) of the marker; None: absent
 
@@ -85,6 +86,7 @@ class Reloader:
         self._load = load
         self._lock = threading.Lock()
         self._failed: tuple[Signature, float] | None = None
+        self._retired: list[tuple[float, Live]] = []  # replaced, closed once no question uses them
 
     @property
     def live(self) -> Live:
@@ -113,10 +115,23 @@ class Reloader:
                 return live
             self._live = new
             self._failed = None
+            self._retire(live)
             log.info("index generation %s loaded", new.generation)
             return new
         finally:
             self._lock.release()
+
+    def _retire(self, old: Live) -> None:
+        """Close the clients of indexes replaced long enough ago that no question still reads
+        them (each reload opens a Chroma client of its own, see `load`)."""
+        now = time.monotonic()
+        keep = []
+        for at, live in self._retired:
+            if now - at < RETIRE_SECONDS or live.index is old.index:
+                keep.append((at, live))
+            elif hasattr(live.index, "close"):
+                live.index.close()
+        self._retired = keep + [(now, old)]
 
     def _failed_recently(self, sig: Signature) -> bool:
         failed = self._failed
@@ -134,12 +149,16 @@ def word_frequencies(retriever):
 
 def load(settings: Settings, index, sig: Signature, opened: bool = False) -> Live:
     """The index (reopened with `index`'s embedder, unless `opened`), its retriever and word
-    counts, as one `Live`."""
+    counts, as one `Live`.
+
+    Reopened through a Chroma client of its own: the client this process already has keeps the
+    vectors it read in memory, and when `python ingest.py` (another process) has changed them,
+    reading through it fails ("Error finding id") and the new index would never load."""
     from .index import Index
     from .retrieval.retriever import build_retriever
 
     if not opened:
-        index = Index(settings, index.embedder, create=False)
+        index = Index(settings, index.embedder, create=False, own_client=True)
     retriever = build_retriever(settings, index, index.embedder)
     generation = int(read_generation(settings).get("generation", 0) or 0)
     return Live(index, retriever, word_frequencies(retriever), sig, generation)

@@ -135,3 +135,24 @@ def test_ingest_py_exit_code_and_follow_links_flag(corpus, outside, monkeypatch,
     assert "1 berkas gagal" in out.err and "Dokumen: 3" in out.out
     assert run("--follow-links") == 0
     assert "Dokumen: 4" in capsys.readouterr().out
+
+
+def test_cli_ingest_follow_links_flag_and_environment(corpus, outside, monkeypatch, capsys):
+    """`python -m assistant ingest` takes `--follow-links` as ingest.py does, and
+    ASSISTANT_FOLLOW_LINKS=true means the same; without either the link is left out (exit 1)."""
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_MODEL", "embed-demo")
+    monkeypatch.setattr(pipeline, "LazyEmbedder", DemoLazyEmbedder)
+    os.symlink(outside / "luar-berkas.md", corpus / "luar-berkas.md")
+    command = ["ingest", str(corpus), "--no-progress"]
+
+    assert main(command) == 1
+    assert "luar-berkas.md: tautan simbolik ke luar folder korpus" in capsys.readouterr().out
+    assert main([*command, "--follow-links"]) == 0
+    assert "Dokumen: 4" in capsys.readouterr().out
+    settings = Settings.from_env()
+    assert "luar-berkas" in doc_ids(settings, DemoLazyEmbedder(settings))
+    monkeypatch.setenv("ASSISTANT_FOLLOW_LINKS", "true")
+    assert main(command) == 0
+    assert "Dokumen: 4" in capsys.readouterr().out

@@ -3,7 +3,11 @@ question, without a restart; a reload that fails keeps the old index. Real embed
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from conftest import FIXTURE_CORPUS
 
@@ -15,6 +19,20 @@ NEW_DOC = (
     'status: "berlaku"\n---\nPasal 1\nLumbung pangan zebrawati dikelola oleh koperasi desa.\n'
 )
 QUESTION = "siapa yang mengelola lumbung pangan zebrawati?"
+ROOT = Path(__file__).resolve().parents[1]
+# `python ingest.py` as its own process, with the test's hashing embedder
+OTHER_PROCESS = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from conftest import EmbedDemo
+from assistant import pipeline
+from assistant.config import Settings
+settings = Settings.from_env(data_dir=Path({data!r}), model="embed-demo")
+summary = pipeline.ingest([Path(p) for p in {paths!r}], settings, embedder=EmbedDemo(),
+                          progress=False, rebuild={rebuild!r})
+assert not summary.failures, summary.failures
+"""
 
 
 def top_doc(assistant) -> str:
@@ -108,3 +126,31 @@ def test_questions_during_a_reload_answer_from_the_old_index(
     loader.join(30)
     assert first and first[0].sources[0].doc_id == "perkop-5-2033"
     assert demo_assistant.fresh() is not old
+
+
+def test_an_ingest_by_another_process_is_picked_up(demo_assistant, demo_settings, tmp_path):
+    """`python ingest.py` runs beside the app in a process of its own. The app's Chroma client
+    keeps vectors in memory that the other process has since changed: reopening through it failed
+    ("Error finding id") and kept the old index, so the reload opens a Chroma client of its own."""
+    for rebuild in (False, True):
+        old = demo_assistant.fresh()
+        folder = tmp_path / f"baru-{rebuild}"
+        folder.mkdir()
+        name = "perkop-5-2033" if not rebuild else "perkop-6-2033"
+        text = (
+            NEW_DOC if not rebuild else NEW_DOC.replace("5", "6").replace("zebrawati", "zebrawata")
+        )
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+        code = OTHER_PROCESS.format(
+            tests=str(ROOT / "tests"),
+            data=str(demo_settings.data_dir),
+            paths=[str(FIXTURE_CORPUS), str(tmp_path / "baru-False"), str(folder)],
+            rebuild=rebuild,
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+        question = QUESTION if not rebuild else QUESTION.replace("zebrawati", "zebrawata")
+        answer = demo_assistant.ask(question)  # the same Assistant, no restart
+        assert demo_assistant.fresh() is not old
+        assert answer.sources and answer.sources[0].doc_id == name
+        assert name in demo_assistant.stats()["by_document"]

@@ -1,4 +1,4 @@
-"""`python -m assistant.bench [compare|encode|scale|ingest|all] ...`: benchmarks that print
+"""`python -m assistant.bench [compare|encode|scale|ingest|bigdoc|all] ...`: benchmarks that print
 their figures (ratios against a baseline measured in the same run) and write them as JSON."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from ..config import Settings
 from .common import DEFAULT_QA, bench_settings, machine
 
-COMMANDS = ("compare", "encode", "scale", "ingest", "all", "report")
+COMMANDS = ("compare", "encode", "scale", "ingest", "bigdoc", "all", "report")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -30,6 +30,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-quality", action="store_true", help="encode: speed only")
     p.add_argument("--runtimes", nargs="+", help="encode: runtimes to compare (default: all)")
     p.add_argument("--in-process", action="store_true", help="no process per system (tests)")
+    p.add_argument(
+        "--sizes", type=int, nargs="+", default=[2000, 5000, 20000], help="bigdoc: Pasal counts"
+    )
+    p.add_argument(
+        "--budget", type=float, default=900.0, help="bigdoc: seconds allowed for the real ingest"
+    )
+    p.add_argument("--no-ingest", action="store_true", help="bigdoc: parse and chunk only")
     return p
 
 
@@ -58,6 +65,8 @@ def main(argv: list[str] | None = None, *, embedder=None) -> int:
 
             result["ingest"] = pipeline_figures(settings, args.paths, args.mirror, embedder)
             print(json.dumps(result["ingest"], indent=1))
+        if args.command == "bigdoc":
+            result["bigdoc"] = _bigdoc(args, settings, scratch, embedder, isolate)
         if args.command in ("compare", "all"):
             from .compare import compare, table, targets
             from .systems import Job
@@ -106,6 +115,24 @@ def main(argv: list[str] | None = None, *, embedder=None) -> int:
             print(scale_table(result["scale"]))
     _save(args, result)
     return 0
+
+
+def _bigdoc(args, settings, scratch: Path, embedder, isolate: bool) -> dict:
+    from .bigdoc import ingest_figures, parse_figures
+
+    out = {"parse": parse_figures(args.sizes, scratch, isolate=isolate)}
+    print(json.dumps(out["parse"], indent=1))
+    if not args.no_ingest:
+        out["ingest"] = ingest_figures(
+            settings,
+            scratch,
+            pasal=args.sizes[-1],
+            budget_s=args.budget,
+            embedder=embedder,
+            isolate=isolate,
+        )
+        print(json.dumps(out["ingest"], indent=1))
+    return out
 
 
 def _save(args, result: dict) -> None:

@@ -9,6 +9,7 @@ insert like 44A, Roman numerals in amending acts). Anything else is an in-text r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _NUM = r"(?:[0-9OolIL]*[0-9][0-9OolIL]*[A-Z]?|[IVXLC]+)"
@@ -118,14 +119,25 @@ def find_candidates(text: str, start: int, end: int, allow_mid: bool) -> list[Ca
 
 
 def chain(cands: list[Candidate], first_any: bool = True) -> list[Candidate]:
-    """Pick the candidates that form the article sequence; the rest are references."""
+    """Pick the candidates that form the article sequence; the rest are references.
+
+    Linear in the number of candidates for ordinary acts: "does a clean heading with this
+    number come later" and "does a Pasal 1 come later" are answered from the last index of each,
+    not by scanning the rest of the list (a 20,000-Pasal act made that quadratic).
+    """
+    last_alone: dict[Number, int] = {}
+    last_one = -1
+    for i, c in enumerate(cands):
+        if c.alone:
+            last_alone[c.number] = i
+        if c.number.base == 1:
+            last_one = i
     accepted: list[Candidate] = []
     prev: Number | None = None
     for i, c in enumerate(cands):
-        later = cands[i + 1 :]
         n = c.number
         if is_next(prev, n):
-            if not c.alone and any(x.alone and x.number == n for x in later):
+            if not c.alone and last_alone.get(n, -1) > i:
                 continue  # a clean heading with this number comes later
             if prev and prev.system == "r" and n.system == "a":
                 accepted[-1] = _renumber(accepted[-1], "1")
@@ -136,14 +148,13 @@ def chain(cands: list[Candidate], first_any: bool = True) -> list[Candidate]:
         if not strong or n.suffix:
             continue
         if prev is None:
-            if first_any and not any(x.number.base == 1 for x in later):
+            if first_any and last_one <= i:
                 accepted.append(c)
                 prev = n
             continue
         if n.system == prev.system and prev.base + 1 < n.base <= prev.base + MAX_GAP:
-            if not any(
-                x.number.system == n.system and prev.base < x.number.base < n.base for x in later
-            ):
+            later = (cands[j].number for j in range(i + 1, len(cands)))
+            if not any(x.system == n.system and prev.base < x.base < n.base for x in later):
                 accepted.append(c)
                 prev = n
     return accepted
@@ -198,6 +209,7 @@ def _title_line(line: str, kind: str) -> bool:
 
 def find_headings(text: str, start: int, end: int, stops: list[int]) -> list[Heading]:
     """BAB/Bagian/Paragraf headings in text[start:end]; a title never runs past a stop."""
+    stops = sorted(stops)
     out = []
     for m in _HEAD_RE.finditer(text, start, end):
         kind = m.group("kind")
@@ -206,7 +218,7 @@ def find_headings(text: str, start: int, end: int, stops: list[int]) -> list[Hea
         if kind != "BAB" and m.group("num")[0].isdigit() and kind == "Bagian":
             continue
         h_end = m.end()
-        stop = next((s for s in stops if m.start() < s <= h_end), None)
+        stop = _stop_within(stops, m.start(), h_end)
         title = m.group("title")
         if stop is not None:
             h_end = stop
@@ -218,7 +230,7 @@ def find_headings(text: str, start: int, end: int, stops: list[int]) -> list[Hea
                 nl = text.find("\n", pos + 1)
                 nl = end if nl < 0 or nl > end else nl
                 line = text[pos + 1 : nl]
-                if not _title_line(line, kind) or any(pos < s <= nl for s in stops):
+                if not _title_line(line, kind) or _stop_within(stops, pos, nl) is not None:
                     break
                 title += " " + line
                 h_end, pos, limit = nl, nl, limit - 1
@@ -231,28 +243,53 @@ def _indent(s: str) -> int:
     return len(s) - len(s.lstrip(" \t"))
 
 
+def _stop_within(stops: list[int], after: int, upto: int) -> int | None:
+    """The first of the sorted `stops` in (after, upto], if any."""
+    i = bisect_right(stops, after)
+    return stops[i] if i < len(stops) and stops[i] <= upto else None
+
+
+class HeadingPaths:
+    """The headings of a text, sorted by position, with the path in force after each one, so
+    that `path_at` and `block_start` cost a binary search instead of a scan of every heading."""
+
+    def __init__(self, headings: list[Heading]):
+        self.headings = sorted(headings, key=lambda h: h.start)
+        self.starts = [h.start for h in self.headings]
+        self.paths: list[tuple[str, ...]] = []
+        path: list[Heading] = []
+        for h in self.headings:
+            path = [p for p in path if p.level < h.level] + [h]
+            self.paths.append(tuple(p.text for p in path))
+
+    def path_at(self, pos: int) -> tuple[str, ...]:
+        """The headings in force at position pos."""
+        i = bisect_left(self.starts, pos)
+        return self.paths[i - 1] if i else ()
+
+    def block_start(self, text: str, pos: int, floor: int) -> int:
+        """Start of the block of a Pasal at pos: the run of headings directly before it."""
+        start = pos
+        ls = text.rfind("\n", 0, pos) + 1
+        if ls > floor and text[ls:pos].strip() and not _HEAD_RE.match(text, ls):
+            return pos
+        j = bisect_left(self.starts, pos) - 1
+        while j >= 0 and self.starts[j] >= floor:
+            h = self.headings[j]
+            if text[h.end : start].strip() and not (h.end >= start):
+                break
+            start = h.start
+            j -= 1
+        if start == pos and ls >= floor and not text[ls:pos].strip():
+            start = ls
+        return start
+
+
 def path_at(headings: list[Heading], pos: int) -> tuple[str, ...]:
     """The headings in force at position pos."""
-    path: list[Heading] = []
-    for h in headings:
-        if h.start >= pos:
-            break
-        path = [p for p in path if p.level < h.level] + [h]
-    return tuple(h.text for h in path)
+    return HeadingPaths(headings).path_at(pos)
 
 
 def block_start(text: str, headings: list[Heading], pos: int, floor: int) -> int:
     """Start of the block of a Pasal at pos: the run of headings directly before it, if any."""
-    start = pos
-    ls = text.rfind("\n", 0, pos) + 1
-    if ls > floor and text[ls:pos].strip() and not _HEAD_RE.match(text, ls):
-        return pos
-    for h in reversed(headings):
-        if h.start >= start or h.start < floor:
-            continue
-        if text[h.end : start].strip() and not (h.end >= start):
-            break
-        start = h.start
-    if start == pos and ls >= floor and not text[ls:pos].strip():
-        start = ls
-    return start
+    return HeadingPaths(headings).block_start(text, pos, floor)

@@ -18,11 +18,10 @@ import re
 from .amending import split_amending
 from .headings import (
     PASAL_RE,
-    block_start,
+    HeadingPaths,
     find_headings,
     find_pasal_headings,
     looks_flat,
-    path_at,
 )
 from .penjelasan import find_penjelasan_start, split_penjelasan
 from .sections import (
@@ -74,17 +73,17 @@ def _parse_pasal(text: str) -> list[Block]:
         return []
     closing = _closing_start(text, heads[-1].end, body_end)
     stops = [h.start for h in heads]
-    headings = find_headings(text, 0, closing, stops)
+    headings = HeadingPaths(find_headings(text, 0, closing, stops))
     starts = []
     for i, h in enumerate(heads):
         floor = heads[i - 1].end if i else 0
-        starts.append(block_start(text, headings, h.start, floor))
+        starts.append(headings.block_start(text, h.start, floor))
     blocks: list[Block] = []
     if starts[0] > 0:
         blocks.append(Block(PART_PREAMBLE, "Pembukaan", text[: starts[0]], 0, starts[0]))
     for i, h in enumerate(heads):
         s, e = starts[i], starts[i + 1] if i + 1 < len(heads) else closing
-        path = path_at(headings, h.start)
+        path = headings.path_at(h.start)
         blocks.extend(_pasal_blocks(text, s, e, h.end, h.number.text, path, flat))
     blocks.extend(closing_blocks(text, closing, body_end))
     if pen is not None:
