@@ -2,10 +2,14 @@
 
     python scripts/load.py --start               # starts `python app.py` on a free port, then loads it
     python scripts/load.py --url http://127.0.0.1:7860/ [--clients 20] [--questions 25] [--hostile]
+    python scripts/load.py --start --during-ingest [--rebuild]
 
 Prints errors, p50/p95/max latency and throughput (and writes them as JSON with --json FILE).
 `--hostile` adds one client that keeps sending oversized input (a 300 KB history turn, a 1.5 MB
 question, a 3 MB body): it must get 422/200/413 at once while the others' latency holds.
+`--during-ingest` (with `--start`) runs the app over a temporary copy of the data folder and, while
+the clients run, an ingestion into that copy of the default corpus plus one small generated act
+(`ingest_during.py`): the app must keep answering and switch to the new index without a restart.
 Not a unit test: figures depend on the machine; see RELIABILITY.md.
 """
 
@@ -29,26 +33,36 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 
-def post(url: str, body: bytes, timeout: float = 120) -> tuple[int, float]:
-    req = urllib.request.Request(
-        url + "api/ask", data=body, headers={"Content-Type": "application/json"}
-    )
+def call(url: str, body: bytes | None, timeout: float = 120) -> tuple[int, float, bytes]:
+    """(status, seconds, response body) of `POST /api/ask` with `body`, or `GET url` without."""
+    target = url + "api/ask" if body is not None else url
+    req = urllib.request.Request(target, data=body, headers={"Content-Type": "application/json"})
     started = time.perf_counter()
+    data = b""
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            resp.read()
+            data = resp.read()
             status = resp.status
     except urllib.error.HTTPError as exc:
         status = exc.code
     except Exception:
         status = 0  # connection error or timeout
-    return status, time.perf_counter() - started
+    return status, time.perf_counter() - started, data
 
 
-def client(url: str, questions: list[str], out: list, offset: int) -> None:
-    for i in range(len(questions)):
+def post(url: str, body: bytes, timeout: float = 120) -> tuple[int, float]:
+    status, seconds, _ = call(url, body, timeout)
+    return status, seconds
+
+
+def client(url: str, questions: list[str], out: list, offset: int, busy=None) -> None:
+    """Ask the questions once; then, while `busy()` (an ingestion running), go on cycling."""
+    i = 0
+    while i < len(questions) or (busy is not None and busy()):
         q = questions[(offset + i) % len(questions)]
-        out.append(post(url, json.dumps({"question": q}).encode()))
+        started = time.perf_counter()
+        out.append((*post(url, json.dumps({"question": q}).encode()), started))
+        i += 1
 
 
 HOSTILE = (
@@ -73,20 +87,39 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
 
 
-def run(url: str, clients: int, per_client: int, with_hostile: bool) -> dict:
+def latency(rows: list[tuple[int, float, float]], wall: float) -> dict:
+    """Errors, p50/p95/max of the successful requests and throughput over `wall` seconds."""
+    ok = [s for status, s, _ in rows if status == 200]
+    return {
+        "requests": len(rows),
+        "errors": sum(1 for status, _, _ in rows if status != 200),
+        "p50_s": round(statistics.median(ok), 3) if ok else None,
+        "p95_s": round(percentile(ok, 0.95), 3) if ok else None,
+        "max_s": round(max(ok), 3) if ok else None,
+        "throughput_rps": round(len(rows) / wall, 2) if wall > 0 else None,
+    }
+
+
+def run(url: str, clients: int, per_client: int, with_hostile: bool, during=None) -> dict:
+    """The load; `during` (ingest_during.During) is started with the clients and reported."""
     questions = [json.loads(ln)["question"] for ln in QUESTIONS.read_text().splitlines() if ln]
     questions = questions[:per_client] if per_client <= len(questions) else questions
-    results: list[tuple[int, float]] = []
+    results: list[tuple[int, float, float]] = []
     stop = threading.Event()
     seen: dict = {}
     threads = [
-        threading.Thread(target=client, args=(url, questions[:per_client], results, i))
+        threading.Thread(
+            target=client,
+            args=(url, questions[:per_client], results, i, during.busy if during else None),
+        )
         for i in range(clients)
     ]
     bad = threading.Thread(target=hostile, args=(url, stop, seen), daemon=True)
     started = time.perf_counter()
     if with_hostile:
         bad.start()
+    if during is not None:
+        during.start(url)
     for t in threads:
         t.start()
     for t in threads:
@@ -95,19 +128,16 @@ def run(url: str, clients: int, per_client: int, with_hostile: bool) -> dict:
     stop.set()
     if with_hostile:
         bad.join(180)
-    latencies = [s for status, s in results if status == 200]
     report = {
         "clients": clients,
         "questions_per_client": per_client,
-        "requests": len(results),
-        "errors": sum(1 for status, _ in results if status != 200),
-        "p50_s": round(statistics.median(latencies), 3) if latencies else None,
-        "p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
-        "max_s": round(max(latencies), 3) if latencies else None,
-        "throughput_rps": round(len(results) / wall, 2),
+        **latency(results, wall),
         "wall_s": round(wall, 1),
         "cpus": os.cpu_count(),
     }
+    if during is not None:
+        report["during_ingest"] = during.finish(results, started, latency)
+        report["during_ingest"]["app_log"] = APP_LOG[-10:]
     if with_hostile:
         report["hostile"] = {
             name: {
@@ -120,11 +150,12 @@ def run(url: str, clients: int, per_client: int, with_hostile: bool) -> dict:
     return report
 
 
-def start_app() -> tuple[subprocess.Popen, str]:
+def start_app(extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "ASSISTANT_PORT": str(port), "ASSISTANT_HOST": "127.0.0.1"}
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py")],
         cwd=ROOT,
@@ -136,9 +167,23 @@ def start_app() -> tuple[subprocess.Popen, str]:
     for line in proc.stdout:
         m = re.match(r"Siap dalam [\d.]+ detik: (\S+)", line)
         if m:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            threading.Thread(target=_drain, args=(proc,), daemon=True).start()
             return proc, m.group(1)
     raise SystemExit("app.py did not start")
+
+
+def failed(report: dict) -> bool:
+    during = report.get("during_ingest") or {}
+    return bool(report["errors"] or during.get("problems"))
+
+
+APP_LOG: list[str] = []  # the app's log lines about index generations (assistant/reload.py)
+
+
+def _drain(proc: subprocess.Popen) -> None:
+    for line in proc.stdout:
+        if "generation" in line or "Traceback" in line:
+            APP_LOG.append(line.rstrip()[-300:])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,22 +193,39 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--questions", type=int, default=25)
     p.add_argument("--hostile", action="store_true")
+    p.add_argument(
+        "--during-ingest",
+        action="store_true",
+        help="with --start: ingest into (a copy of) the app's data folder while the clients run",
+    )
+    p.add_argument("--rebuild", action="store_true", help="--during-ingest: ingest with --rebuild")
+    p.add_argument(
+        "--ingest-delay", type=float, default=3.0, help="seconds of load before the ingestion"
+    )
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
-    proc = None
+    if args.during_ingest and not args.start:
+        p.error("--during-ingest needs --start (the app must run over a copy of the data folder)")
+    proc = during = None
     url = args.url if args.url.endswith("/") else args.url + "/"
-    if args.start:
-        proc, url = start_app()
     try:
-        report = run(url, args.clients, args.questions, args.hostile)
+        if args.during_ingest:
+            from ingest_during import During
+
+            during = During(call, rebuild=args.rebuild, delay=args.ingest_delay)
+        if args.start:
+            proc, url = start_app(during.app_env() if during else None)
+        report = run(url, args.clients, args.questions, args.hostile, during)
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(20)
+        if during is not None:
+            during.cleanup()
     print(json.dumps(report, indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n")
-    return 1 if report["errors"] else 0
+    return 1 if failed(report) else 0
 
 
 if __name__ == "__main__":
