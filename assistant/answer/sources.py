@@ -20,7 +20,6 @@ STATUS_WEIGHT = {
     "dicabut": 0.3,
     "dibatalkan": 0.3,
     "tidak_berlaku": 0.3,
-    "belum_diverifikasi": 0.6,
 }
 _DEFAULT_SENTENCE = {
     "diubah": "Ketentuan ini telah diubah; teks di sini adalah teks lama.",
