@@ -61,12 +61,20 @@ def stub():
         yield server
 
 
+_BUILT: dict[tuple, pipeline.Assistant] = {}
+
+
 def assistant_for(settings: Settings, embedder, stub, protocol: str, timeout: float = 2.0):
+    """The assistant over `settings` in LLM mode `protocol` against `stub` (one per server,
+    protocol and timeout: the stub's behaviour is switched per test, the index never changes)."""
     url = stub.url if protocol == "ollama" else f"{stub.url}/v1"
-    llm = replace(
-        settings, answer_mode=protocol, llm_model="stub", llm_base_url=url, llm_timeout=timeout
-    )
-    return pipeline.Assistant.from_settings(llm, embedder=embedder)
+    key = (settings.data_dir, url, protocol, timeout)
+    if key not in _BUILT:
+        llm = replace(
+            settings, answer_mode=protocol, llm_model="stub", llm_base_url=url, llm_timeout=timeout
+        )
+        _BUILT[key] = pipeline.Assistant.from_settings(llm, embedder=embedder)
+    return _BUILT[key]
 
 
 def test_planted_documents_never_lead_nor_show_as_in_force(planted_settings, real_embedder):

@@ -150,13 +150,14 @@ def _model_text(ctx: Context, model) -> Answer:
     given = [h for h in ctx.hits if not looks_like_instructions(h.text)][:LLM_PASSAGES]
     if not given:
         raise _Unusable("tidak ada kutipan yang dapat diberikan ke model")
-    raw = llm.generate(model, ctx.query.text, given)
+    variables = llm.inputs(ctx.query.text, given)
+    raw = llm.generate(model, variables)
     check = citations.check(raw, range(1, len(given) + 1))
     if not check.cited:
         if _NOT_FOUND.search(raw):
             raise _Unusable("model tidak menemukan jawaban dalam kutipan")
         raise _Unusable("jawaban model tidak mencantumkan sumber yang valid")
-    known = _numbers(f"{llm.format_passages(given)} {ctx.query.text} {ctx.question}")
+    known = _numbers(f"{variables['passages']} {ctx.query.text} {ctx.question}")
     invented = sorted(_numbers(raw) - known)
     if invented:
         raise _Unusable(

@@ -122,36 +122,37 @@ def format_passages(hits: Sequence[Hit]) -> str:
     return "\n\n".join(blocks)
 
 
+def _template():
+    from langchain_core.prompts import ChatPromptTemplate
+
+    return ChatPromptTemplate.from_messages(
+        [("system", prompt("system").strip()), ("human", prompt("answer"))]
+    )
+
+
+def inputs(question: str, hits: Sequence[Hit]) -> dict[str, str]:
+    """The prompt's variables for one question: the passages as data blocks, the question."""
+    return {"passages": format_passages(hits), "question": fence(question.strip())}
+
+
 def chain(model):
     """The answer chain: prompt template | chat model (or LLM) | text."""
     from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
 
-    template = ChatPromptTemplate.from_messages(
-        [("system", prompt("system").strip()), ("human", prompt("answer"))]
-    )
-    return template | model | StrOutputParser()
+    return _template() | model | StrOutputParser()
 
 
 def messages(question: str, hits: Sequence[Hit]) -> list:
     """The system and user messages the model receives for one question."""
-    from langchain_core.prompts import ChatPromptTemplate
-
-    template = ChatPromptTemplate.from_messages(
-        [("system", prompt("system").strip()), ("human", prompt("answer"))]
-    )
-    return template.format_messages(
-        passages=format_passages(hits), question=fence(question.strip())
-    )
+    return _template().format_messages(**inputs(question, hits))
 
 
-def generate(model, question: str, hits: Sequence[Hit]) -> str:
-    """The model's answer text; GenerationError if it fails or says nothing. How long the
-    model may take is the client's own timeout (`ASSISTANT_LLM_TIMEOUT`, see `chat_model`)."""
+def generate(model, variables: dict[str, str]) -> str:
+    """The model's answer text for the prompt `variables` (`inputs`); GenerationError if it
+    fails or says nothing. How long the model may take is the client's own timeout
+    (`ASSISTANT_LLM_TIMEOUT`, see `chat_model`)."""
     try:
-        text = chain(model).invoke(
-            {"passages": format_passages(hits), "question": fence(question.strip())}
-        )
+        text = chain(model).invoke(variables)
     except Exception as exc:
         raise GenerationError(f"model gagal: {type(exc).__name__}: {exc}") from None
     if not isinstance(text, str) or not text.strip():
