@@ -53,6 +53,12 @@ class Evidence:
     # by hand): the model then reads the feature as average, evidence neither way
     dense: float | None
     lexical: float | None
+    # log(1 + words of the question): a long message tells a story around its question, so its
+    # words are less often all stated in one passage than those of a short question
+    length: float = 0.0
+    # share of the top passages from the one document most of them come from: passages that
+    # agree on one source are stronger evidence than scattered near-misses
+    concentration: float = 0.0
 
     terms: int = 0  # content words of the question (none: nothing to look for); not weighed
 
@@ -78,6 +84,11 @@ def _idf(term, frequencies: Frequencies | None) -> float:
 def _best(hits: Sequence[Hit], key: str) -> float | None:
     values = [h.signals.get(key) for h in hits]
     return max((float(v) for v in values if isinstance(v, int | float)), default=None)
+
+
+def _concentration(hits: Sequence[Hit]) -> float:
+    docs = [h.meta.get("doc_id", "") for h in hits]
+    return max(map(docs.count, docs)) / len(docs) if docs else 0.0
 
 
 def assess(
@@ -124,6 +135,8 @@ def assess(
         definition=float(any(h.signals.get("definition") for h in top)),
         dense=_best(hits[:HITS], "dense_score"),
         lexical=None if (bm25 := _best(top, "bm25")) is None else bm25 / (len(terms) + 1),
+        length=math.log1p(len(query.text.split())),
+        concentration=_concentration(wide),
         terms=len(terms),
     )
 
