@@ -19,6 +19,7 @@ from .answer_types import asked_types
 MAX_CHARS = 320
 _CLAUSE = re.compile(r"(?<=[.;])\s+|\n+")
 _ITEM = re.compile(r"^\s*(?:[a-z]|\d{1,2})[.)]\s+")
+_MARKER = re.compile(r"^(?:[a-z]|\d{1,2})[.)]$")
 _AYAT = re.compile(r"^\s*\(\s*\d+[a-z]?\s*\)\s*")
 
 
@@ -36,14 +37,20 @@ class Quoted:
 def _clauses(text: str) -> list[str]:
     """Sentences of a unit; a list item keeps the sentence that introduces its list."""
     out: list[str] = []
-    intro = ""
+    intro = marker = ""
     for piece in _CLAUSE.split(text):
         piece = _AYAT.sub("", piece.strip())
         if not piece:
             continue
-        if _ITEM.match(piece) and intro:
-            out.append(f"{intro} {_ITEM.sub('', piece)}")
+        if _MARKER.match(piece):  # "a." cut from its item at the full stop: rejoin them
+            marker = piece + " "
             continue
+        piece, marker = marker + piece, ""
+        if _ITEM.match(piece):
+            out.append(f"{intro} {_ITEM.sub('', piece)}".strip())
+            if intro:
+                continue
+            piece = out.pop()
         intro = piece if piece.endswith(":") else ""
         out.append(piece)
     return out
@@ -67,7 +74,9 @@ def lead_sentence(question: str, statements: Sequence[Quoted]) -> str:
     for kind in asked_types(question):
         for st in best_first:
             for clause in _clauses(st.text):
-                m = kind.stated.search(clause)
+                # a list's introduction ("Pengurus berwenang:") names no who or yes/no alone
+                intro = clause.endswith(":") and not kind.figure
+                m = None if intro else kind.stated.search(clause)
                 if m:
                     flat = " ".join(clause.split())
                     at = flat.lower().find(m.group(0).lower().split()[0])
