@@ -341,6 +341,17 @@ def test_words_no_passage_holds_and_absent_documents_are_counted(hits):
     assert named.named_missing == 1
 
 
+def test_length_and_concentration_features(hits):
+    short = decision.assess(q("Apa itu audit?"), hits)
+    floor = decision.assess(q(" ".join(["audit"] * decision.LENGTH_FLOOR)), hits)
+    story = decision.assess(q("Kami pengurus baru. " * 10 + "Siapa yang boleh minta audit?"), hits)
+    # a question shorter than the floor reads as one of the floor's length, a long one as longer
+    assert short.length == floor.length == math.log1p(decision.LENGTH_FLOOR) < story.length
+    docs = {h.meta.get("doc_id") for h in hits[: decision.WIDE]}
+    top = max(sum(h.meta.get("doc_id") == d for h in hits[: decision.WIDE]) for d in docs)
+    assert short.concentration == top / min(len(hits), decision.WIDE)
+
+
 def test_three_outcomes_from_one_probability():
     n = len(decision.FEATURES)
     coverage_only = tuple(1.0 if f == "coverage" else 0.0 for f in decision.FEATURES)

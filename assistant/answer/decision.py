@@ -33,6 +33,10 @@ UNITS = 3  # best-matching ayat or sentences that must state the kind of figure 
 HITS = 8  # passages searched for the question's words (whatever number the caller shows)
 RARE_SHARE = 0.0075  # a word in at most this share of all passages is rare
 CONTEXT_WEIGHT = 0.5  # weight of a word that only sets the scene, against one that asks
+# Questions shorter than this are rare in the development data (its 5th percentile), so the model
+# cannot have learnt what their length means: below it, length reads as that of a short question
+# and a three-word quiz question ("Apa itu SHU?") is not judged by an extrapolated weight.
+LENGTH_FLOOR = 10
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,8 @@ class Evidence:
     # by hand): the model then reads the feature as average, evidence neither way
     dense: float | None
     lexical: float | None
-    # log(1 + words of the question): a long message tells a story around its question, so its
-    # words are less often all stated in one passage than those of a short question
+    # log(1 + words of the question, at least LENGTH_FLOOR): a long message tells a story around
+    # its question, so its words are less often all stated in one passage than a short one's
     length: float = 0.0
     # share of the top passages from the one document most of them come from: passages that
     # agree on one source are stronger evidence than scattered near-misses
@@ -135,7 +139,7 @@ def assess(
         definition=float(any(h.signals.get("definition") for h in top)),
         dense=_best(hits[:HITS], "dense_score"),
         lexical=None if (bm25 := _best(top, "bm25")) is None else bm25 / (len(terms) + 1),
-        length=math.log1p(len(query.text.split())),
+        length=math.log1p(max(LENGTH_FLOOR, len(query.text.split()))),
         concentration=_concentration(wide),
         terms=len(terms),
     )
