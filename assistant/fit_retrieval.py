@@ -41,6 +41,7 @@ GRID: dict[str, tuple] = {
     "annex_weight": (0.6, 0.8, 1.0),
     "status_penalty": (0.3, 0.5, 0.7, 0.9),
     "section_cap": (0, 2, 3, 4),
+    "doc_cap": (0, 3, 4, 5),
 }
 RANDOM_SETTINGS = 40
 SEED = 7

@@ -430,6 +430,33 @@ def test_section_cap_lets_other_sections_in(settings, embed_demo):
     assert plain.index("pp-9-1995/pasal-19") == 4
 
 
+def test_document_cap_lets_other_documents_in_unless_the_question_names_one(settings, embed_demo):
+    from assistant.index import Index
+
+    index = Index(settings, embed_demo)
+    texts = [f"modal pinjaman simpan pinjam ketentuan {i}" for i in range(6)]
+    texts.append("pinjaman kepada anggota simpan pinjam")
+    ids = [f"pp-9-1995/pasal-{i}" for i in range(1, 7)] + ["uu-25-1992/pasal-44"]
+    metas = [
+        _meta(i.split("/")[0], "9", 1995, i.split("-")[-1], order=n)
+        | {"context": "", "status": "berlaku", "kind": "regulation"}
+        for n, i in enumerate(ids)
+    ]
+    metas[-1] |= {"doc_id": "uu-25-1992", "nomor": "25", "tahun": 1992}
+    index.upsert(ids, texts, metas, embed_demo.embed_documents(texts))
+    r = HybridRetriever(index, embed_demo)
+
+    def order(question: str, cap: int) -> list[str]:
+        o = RetrievalOptions(doc_cap=cap)
+        return [h.id for h in r.retrieve(question, 7, mode=RetrievalMode.TEXT, options=o)]
+
+    question = "modal pinjaman simpan pinjam ketentuan"
+    assert order(question, 0).index("uu-25-1992/pasal-44") == 6
+    assert order(question, 4).index("uu-25-1992/pasal-44") == 4  # after four of PP 9/1995
+    named = order(question + " menurut PP 9/1995", 4)
+    assert named.index("uu-25-1992/pasal-44") == 6  # the document asked for is not capped
+
+
 def test_questions_asking_what_terms_mean():
     from assistant.retrieval.glossary import asked_term, asked_terms
 

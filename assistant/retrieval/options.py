@@ -32,6 +32,9 @@ class RetrievalOptions:
     doc_focus: bool = True  # a named document ("UU UMKM") gets its own ranking
     type_focus: bool = True  # "menurut UU" without a number: UU texts get their own ranking
     section_cap: int = 3  # >0: at most this many chunks of one section ahead of other sections
+    # >0: at most this many chunks of one document ahead of other documents (documents the
+    # question names and looked-up provisions are exempt)
+    doc_cap: int = 0
     status_ranking: bool = True
     follow_amendments: bool = True  # an amended provision pulls in the text that amended it
     source_after_current: bool = True  # a consolidated Pasal pulls its amending text behind it

@@ -212,6 +212,9 @@ class HybridRetriever(AmendmentFollowing):
             order = head + first + [c for c in order if c not in head and c not in first]
         if o.section_cap:
             order = self._cap(order, o.section_cap, signals)
+        if o.doc_cap:
+            named = {d for r in refs for d in r.doc_ids}
+            order = self._cap(order, o.doc_cap, signals, by_document=True, exempt=named)
         window = self._unpenalised(scored, o)
         if o.follow_amendments and self.registry is not None:
             order = self._counterparts(order, window, mask, signals, scores)
@@ -321,16 +324,25 @@ class HybridRetriever(AmendmentFollowing):
                 out += [cid for cid in self._current_chunks(meta) if cid not in out]
         return out
 
-    def _cap(self, order: list[str], cap: int, signals: dict) -> list[str]:
-        """At most `cap` chunks of one section (same document and label) before the others;
-        looked-up chunks are exempt."""
+    def _cap(
+        self,
+        order: list[str],
+        cap: int,
+        signals: dict,
+        by_document: bool = False,
+        exempt: frozenset[str] | set[str] = frozenset(),
+    ) -> list[str]:
+        """At most `cap` chunks of one section (same document and label), or of one document,
+        before the others; looked-up chunks and chunks of `exempt` documents are exempt."""
         seen: dict[tuple[str, str], int] = {}
         head, tail = [], []
         for cid in order:
             meta = self.metas[self.position[cid]]
-            key = (meta.get("doc_id", ""), meta.get("label", ""))
+            doc = meta.get("doc_id", "")
+            key = (doc, "" if by_document else meta.get("label", ""))
             seen[key] = seen.get(key, 0) + 1
-            (tail if seen[key] > cap and "lookup" not in signals.get(cid, {}) else head).append(cid)
+            free = "lookup" in signals.get(cid, {}) or doc in exempt
+            (tail if seen[key] > cap and not free else head).append(cid)
         return head + tail
 
     def _passes(self, cid: str, mask: np.ndarray | None) -> bool:
